@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { authRoutes } from './auth/auth.routes.ts';
+import { requireSession, type AuthEnv } from './auth/auth.middleware.ts';
+import type { Deps } from './deps.ts';
+import { AppError, apiError } from './lib/errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { projectsRoutes } from './projects/projects.routes.ts';
+import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
+import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
+
+/** Routes anyone may call without a session: method + path. Every other /api route needs one. */
+const PUBLIC_ROUTES = new Set([
+	'GET /api/health',
+	'GET /api/openapi.json',
+	'GET /api/auth/setup',
+	'POST /api/auth/setup',
+	'POST /api/auth/login'
+]);
+
+export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
+	const api = new Hono<AuthEnv>()
+		.use('*', sessionGate(deps))
+		.get('/health', (c) =>
+			c.json({ status: 'ok' as const, database: deps.dbKind, ffmpeg: deps.media.version }, 200)
+		)
+		.get('/openapi.json', (c) => c.json(openApiDocument, 200))
+		.route('/auth', authRoutes(deps))
+		.route('/projects', projectsRoutes(deps))
+		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
+		.route('/recordings', recordingsRoutes(deps))
+		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
+		.route('/segments', segmentsRoutes(deps));
+
+	const app = new Hono()
+		.onError((err, c) => handleError(err, c, deps))
+		.route('/api', api);
+
+	app.all('/api/*', (c) => c.json(apiError('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
+	if (options.staticDir && existsSync(options.staticDir)) mountSpa(app, options.staticDir);
+	return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+
+function sessionGate(deps: Deps): MiddlewareHandler<AuthEnv> {
+	const check = requireSession(deps);
+	return (c, next) => (PUBLIC_ROUTES.has(`${c.req.method} ${c.req.path}`) ? next() : check(c, next));
+}
+
+function handleError(err: Error, c: Parameters<Parameters<Hono['onError']>[0]>[1], deps: Deps) {
+	if (err instanceof AppError) return c.json(err.toBody(), err.status);
+	if (err instanceof HTTPException) {
+		const status = err.status as ContentfulStatusCode;
+		const code = { 400: 'invalid_request', 401: 'unauthenticated', 403: 'forbidden', 413: 'too_large' }[status as number] ?? 'error';
+		const message = status === 400 && /json/i.test(err.message) ? 'Malformed JSON in request body' : err.message;
+		return c.json(apiError(code, message || 'Request failed'), status);
+	}
+	deps.log.error(`${c.req.method} ${c.req.path} failed`, err);
+	return c.json(apiError('internal', 'Internal server error'), 500);
+}
+
+/** Serves the built single-page app: files as they are, and 200.html for client-side routes. */
+function mountSpa(app: Hono, dir: string) {
+	const root = path.relative(process.cwd(), dir) || '.';
+	const fallback = path.join(dir, '200.html');
+	const html = existsSync(fallback) ? readFileSync(fallback, 'utf8') : '';
+	app.use(
+		'/_app/immutable/*',
+		async (c, next) => {
+			await next();
+			c.header('Cache-Control', 'public, max-age=31536000, immutable');
+		}
+	);
+	app.use('*', serveStatic({ root }));
+	app.get('*', (c) => c.html(html, 200, { 'Cache-Control': 'no-cache' }));
+}

@@ -1,0 +1,40 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import type { Role } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { UserDto } from '../users/users.mapper.ts';
+import { toUserDto } from '../users/users.mapper.ts';
+import { findSessionUser } from './sessions.repository.ts';
+
+export const SESSION_COOKIE = 'fangyan_session';
+
+export type AuthEnv = { Variables: { user: UserDto; sessionToken: string } };
+
+/** Rejects a request without a live session (401); sets `c.var.user`. */
+export function requireSession({ db }: Pick<Deps, 'db'>): MiddlewareHandler<AuthEnv> {
+	return async (c, next) => {
+		const token = getCookie(c, SESSION_COOKIE);
+		const row = token ? await findSessionUser(db, token) : undefined;
+		if (!token || !row) {
+			throw new HTTPException(401, { message: 'Sign in first' });
+		}
+		c.set('user', toUserDto(row));
+		c.set('sessionToken', token);
+		await next();
+	};
+}
+
+/** Rejects a signed-in user whose role is not one of `roles` (403). Use after requireSession. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
+	return async (c, next) => {
+		if (!roles.includes(c.var.user.role)) {
+			throw new HTTPException(403, { message: `This needs the ${roles.join(' or ')} role` });
+		}
+		await next();
+	};
+}
+
+export function currentUser(c: Context<AuthEnv>): UserDto {
+	return c.var.user;
+}

@@ -1,0 +1,80 @@
+import { zValidator } from '@hono/zod-validator';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Deps } from '../deps.ts';
+import { apiError } from '../lib/errors.ts';
+import { onInvalid } from '../lib/http.ts';
+import { toUserDto } from '../users/users.mapper.ts';
+import { countUsers, findUserByEmail, insertUser, updateUserSettings } from '../users/users.repository.ts';
+import { requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
+import { loginSchema, settingsSchema, setupSchema } from './auth.schemas.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
+import { createSession, deleteSession } from './sessions.repository.ts';
+
+/** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
+export function authRoutes(deps: Deps) {
+	const { db, loginThrottle } = deps;
+
+	async function startSession(c: Context, userId: string) {
+		const { token, expiresAt } = await createSession(db, userId);
+		setCookie(c, SESSION_COOKIE, token, {
+			httpOnly: true,
+			sameSite: 'Lax',
+			secure: isHttps(c),
+			path: '/',
+			expires: expiresAt
+		});
+	}
+
+	return new Hono<AuthEnv>()
+		.get('/setup', async (c) => c.json({ needsSetup: (await countUsers(db)) === 0 }, 200))
+		.post('/setup', zValidator('json', setupSchema, onInvalid), async (c) => {
+			const input = c.req.valid('json');
+			const passwordHash = await hashPassword(input.password);
+			// Inside one write transaction so two racing first visitors cannot both become admin.
+			const user = await db.transaction().execute(async (trx) => {
+				if ((await countUsers(trx)) > 0) return undefined;
+				return insertUser(trx, { email: input.email, name: input.name, passwordHash, role: 'admin' });
+			});
+			if (!user) return c.json(apiError('already_set_up', 'An admin account already exists; sign in instead'), 409);
+			await startSession(c, user.id);
+			return c.json({ user: toUserDto(user) }, 201);
+		})
+		.post('/login', zValidator('json', loginSchema, onInvalid), async (c) => {
+			const { email, password } = c.req.valid('json');
+			const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress(c)}`];
+			const delay = loginThrottle.delayFor(keys);
+			if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+
+			const user = await findUserByEmail(db, email);
+			const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+			if (!user || !ok || user.is_active !== 1) {
+				loginThrottle.recordFailure(keys);
+				return c.json(apiError('invalid_credentials', 'Wrong email or password'), 401);
+			}
+			loginThrottle.recordSuccess(keys);
+			await startSession(c, user.id);
+			return c.json({ user: toUserDto(user) }, 200);
+		})
+		.post('/logout', requireSession(deps), async (c) => {
+			await deleteSession(db, c.var.sessionToken);
+			deleteCookie(c, SESSION_COOKIE, { path: '/' });
+			return c.json({ ok: true }, 200);
+		})
+		.get('/me', requireSession(deps), (c) => c.json({ user: c.var.user }, 200))
+		.put('/me/settings', requireSession(deps), zValidator('json', settingsSchema, onInvalid), async (c) => {
+			const row = await updateUserSettings(db, c.var.user.id, c.req.valid('json').settings);
+			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
+			return c.json({ user: toUserDto(row) }, 200);
+		});
+}
+
+function isHttps(c: Context) {
+	return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+function clientAddress(c: Context): string {
+	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+	return incoming?.socket?.remoteAddress ?? 'local';
+}

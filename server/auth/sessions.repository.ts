@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/connection.ts';
+import { nowIso } from '../lib/ids.ts';
+import { USER_COLUMNS } from '../users/users.repository.ts';
+
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Creates a session and returns the token for the cookie; only its sha256 is stored. */
+export async function createSession(db: Db, userId: string): Promise<{ token: string; expiresAt: Date }> {
+	const token = randomBytes(32).toString('base64url');
+	const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+	await db
+		.insertInto('session')
+		.values({ id: hashToken(token), user_id: userId, created_at: nowIso(), expires_at: expiresAt.toISOString() })
+		.execute();
+	return { token, expiresAt };
+}
+
+/** The active user behind a session token, or undefined when the session is unknown or expired. */
+export function findSessionUser(db: Db, token: string) {
+	return db
+		.selectFrom('session')
+		.innerJoin('user', 'user.id', 'session.user_id')
+		.select(USER_COLUMNS.map((c) => `user.${c}` as const))
+		.where('session.id', '=', hashToken(token))
+		.where('session.expires_at', '>', nowIso())
+		.where('user.is_active', '=', 1)
+		.executeTakeFirst();
+}
+
+export function deleteSession(db: Db, token: string) {
+	return db.deleteFrom('session').where('id', '=', hashToken(token)).execute();
+}
+
+export function deleteExpiredSessions(db: Db) {
+	return db.deleteFrom('session').where('expires_at', '<=', nowIso()).execute();
+}
+
+function hashToken(token: string) {
+	return createHash('sha256').update(token).digest('hex');
+}

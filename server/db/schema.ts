@@ -1,0 +1,194 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as the code sees it, kept in step with migrations/.
+ *
+ * Portable on purpose (SQLite and PostgreSQL run the same queries):
+ * - ids are app-generated sortable text (server/lib/ids.ts);
+ * - times of day are ISO-8601 text written by the app, never DB defaults;
+ * - booleans are 0 | 1 integers;
+ * - structured values (segment texts, revision snapshots, job payloads) are JSON text;
+ * - audio times are integer milliseconds everywhere (start_ms, end_ms, duration_ms).
+ */
+export interface Database {
+	user: UserTable;
+	session: SessionTable;
+	project: ProjectTable;
+	dialect_tag: DialectTagTable;
+	text_layer: TextLayerTable;
+	speaker: SpeakerTable;
+	recording: RecordingTable;
+	segment: SegmentTable;
+	segment_revision: SegmentRevisionTable;
+	job: JobTable;
+}
+
+export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
+export const ROLES: readonly Role[] = ['admin', 'reviewer', 'transcriber', 'exporter'];
+
+export interface UserTable {
+	id: string;
+	email: string;
+	name: string;
+	password_hash: string;
+	role: Role;
+	is_active: 0 | 1;
+	/** Per-user preferences (keyboard shortcuts, language) as JSON text. */
+	settings: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface SessionTable {
+	/** sha256 of the cookie token: a leaked database does not leak live sessions. */
+	id: string;
+	user_id: string;
+	created_at: string;
+	expires_at: string;
+}
+
+export interface ProjectTable {
+	id: string;
+	slug: string;
+	name: string;
+	description: string;
+	/** Transcription guidelines as markdown. */
+	guidelines: string;
+	created_by: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+/** One node of a project's dialect taxonomy; `parent_id` makes the hierarchy ("yue › Guangzhou"). */
+export interface DialectTagTable {
+	id: string;
+	project_id: string;
+	parent_id: string | null;
+	/** ISO 639-3 code for a language (`yue`), or a project-chosen code for a sub-variety (`yue-gz`). */
+	code: string;
+	name_en: string;
+	name_zh: string;
+	sort_order: number;
+}
+
+/** A text layer every segment of the project carries (transcript, romanization, translation…). */
+export interface TextLayerTable {
+	id: string;
+	project_id: string;
+	/** Stable key used in segment texts, e.g. `transcript`. */
+	key: string;
+	name_en: string;
+	name_zh: string;
+	sort_order: number;
+}
+
+export interface SpeakerTable {
+	id: string;
+	project_id: string;
+	code: string;
+	name: string;
+	gender: string | null;
+	age_band: string | null;
+	/** Dialect tag code of the speaker's home variety. */
+	home_dialect: string | null;
+	place: string | null;
+	created_at: string;
+}
+
+export type ProcessingState = 'queued' | 'processing' | 'ready' | 'failed';
+
+export interface RecordingTable {
+	id: string;
+	project_id: string;
+	/** Display name: the uploaded file's base name, never used as a path. */
+	name: string;
+	/** The original's content address; its bytes live at originals/<sha256[0..2]>/<sha256>. */
+	sha256: string;
+	original_ext: string;
+	original_size: number;
+	format_name: string;
+	codec: string;
+	duration_ms: number;
+	sample_rate: number;
+	channels: number;
+	speaker_id: string | null;
+	place: string | null;
+	/** Free metadata (recording date, equipment, consent…) as JSON text. */
+	metadata: string;
+	state: ProcessingState;
+	error: string | null;
+	created_by: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface SegmentTable {
+	id: string;
+	recording_id: string;
+	start_ms: number;
+	end_ms: number;
+	speaker_id: string | null;
+	dialect_tag_id: string | null;
+	/** JSON object: text layer key → text (NFC). */
+	texts: string;
+	/** Workflow state of the segment's transcription, e.g. `new`, `transcribed`. */
+	status: string;
+	/** Optimistic concurrency: every write must name the version it edits. */
+	version: number;
+	created_by: string | null;
+	created_at: string;
+	updated_by: string | null;
+	updated_at: string;
+}
+
+export type RevisionAction = 'create' | 'update' | 'delete' | 'restore';
+
+/** Append-only: rows are inserted, never updated or deleted, and outlive their segment. */
+export interface SegmentRevisionTable {
+	id: string;
+	segment_id: string;
+	recording_id: string;
+	/** The segment's version after this change (the deleted version for `delete`). */
+	version: number;
+	action: RevisionAction;
+	/** JSON snapshot before the change, null on create. */
+	before: string | null;
+	/** JSON snapshot after the change, null on delete. */
+	after: string | null;
+	user_id: string | null;
+	created_at: string;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobTable {
+	id: string;
+	kind: string;
+	/** JSON payload. */
+	payload: string;
+	state: JobState;
+	attempts: number;
+	error: string | null;
+	/** Worker that holds a running job; a restart requeues jobs whose lock is stale. */
+	locked_by: string | null;
+	locked_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Session = Selectable<SessionTable>;
+export type Project = Selectable<ProjectTable>;
+export type ProjectUpdate = Updateable<ProjectTable>;
+export type DialectTag = Selectable<DialectTagTable>;
+export type TextLayer = Selectable<TextLayerTable>;
+export type Speaker = Selectable<SpeakerTable>;
+export type NewSpeaker = Insertable<SpeakerTable>;
+export type Recording = Selectable<RecordingTable>;
+export type NewRecording = Insertable<RecordingTable>;
+export type RecordingUpdate = Updateable<RecordingTable>;
+export type Segment = Selectable<SegmentTable>;
+export type NewSegment = Insertable<SegmentTable>;
+export type SegmentRevision = Selectable<SegmentRevisionTable>;
+export type Job = Selectable<JobTable>;

@@ -1,0 +1,11 @@
+import { Hono } from 'hono';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
+import type { Deps } from '../deps.ts';
+
+export function projectRecordingsRoutes(_deps: Deps) {
+	return new Hono<AuthEnv>();
+}
+
+export function recordingsRoutes(_deps: Deps) {
+	return new Hono<AuthEnv>();
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where everything lives under the data directory. Every path is built here from ids and hashes
+ * the server made itself; nothing a client sends is ever joined into a path.
+ *
+ *   fangyan.db                       the SQLite database (when no DATABASE_URL)
+ *   originals/ab/<sha256>.<ext>      imported files, untouched and content-addressed
+ *   media/<recordingId>/playback.ogg the seek-exact playback rendition
+ *   media/<recordingId>/peaks.bin    multi-resolution waveform peaks
+ *   cache/clips/<recordingId>/…      clips cut on demand
+ *   tmp/                             uploads and outputs being written (emptied at start)
+ */
+export interface Storage {
+	root: string;
+	tmpDir: string;
+	originalPath(sha256: string, ext: string): string;
+	mediaDir(recordingId: string): string;
+	playbackPath(recordingId: string): string;
+	peaksPath(recordingId: string): string;
+	clipCacheDir(recordingId: string): string;
+}
+
+export function createStorage(root: string): Storage {
+	const abs = path.resolve(root);
+	const tmpDir = path.join(abs, 'tmp');
+	for (const dir of [abs, tmpDir, path.join(abs, 'originals'), path.join(abs, 'media'), path.join(abs, 'cache')]) {
+		mkdirSync(dir, { recursive: true });
+	}
+	const mediaDir = (recordingId: string) => safeJoin(abs, 'media', assertSafeName(recordingId));
+	return {
+		root: abs,
+		tmpDir,
+		originalPath: (sha256, ext) => {
+			if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+			if (!/^[a-z0-9]{0,8}$/.test(ext)) throw new Error(`unsafe extension: ${ext}`);
+			return safeJoin(abs, 'originals', sha256.slice(0, 2), ext ? `${sha256}.${ext}` : sha256);
+		},
+		mediaDir,
+		playbackPath: (id) => path.join(mediaDir(id), 'playback.ogg'),
+		peaksPath: (id) => path.join(mediaDir(id), 'peaks.bin'),
+		clipCacheDir: (id) => safeJoin(abs, 'cache', 'clips', assertSafeName(id))
+	};
+}
+
+/** Joins `parts` under `root` and throws if the result would leave it. */
+export function safeJoin(root: string, ...parts: string[]): string {
+	const resolved = path.resolve(root, ...parts);
+	const base = path.resolve(root);
+	if (resolved !== base && !resolved.startsWith(base + path.sep)) {
+		throw new Error(`path escapes the data directory: ${parts.join('/')}`);
+	}
+	return resolved;
+}
+
+function assertSafeName(name: string): string {
+	if (!/^[0-9A-Za-z_-]{1,64}$/.test(name)) throw new Error(`unsafe path component: ${name}`);
+	return name;
+}

@@ -1,0 +1,64 @@
+import type { Db } from '../db/connection.ts';
+import type { Role } from '../db/schema.ts';
+import { newId, nowIso } from '../lib/ids.ts';
+
+export const USER_COLUMNS = ['id', 'email', 'name', 'role', 'is_active', 'settings', 'created_at', 'updated_at'] as const;
+
+export function countUsers(db: Db) {
+	return db
+		.selectFrom('user')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.executeTakeFirstOrThrow()
+		.then((row) => Number(row.count));
+}
+
+export function findUserByEmail(db: Db, email: string) {
+	return db
+		.selectFrom('user')
+		.select([...USER_COLUMNS, 'password_hash'])
+		.where('email', '=', normalizeEmail(email))
+		.executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string) {
+	return db.selectFrom('user').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export function listUsers(db: Db) {
+	return db.selectFrom('user').select(USER_COLUMNS).orderBy('created_at').execute();
+}
+
+export async function insertUser(
+	db: Db,
+	user: { email: string; name: string; passwordHash: string; role: Role }
+) {
+	const now = nowIso();
+	return db
+		.insertInto('user')
+		.values({
+			id: newId(),
+			email: normalizeEmail(user.email),
+			name: user.name,
+			password_hash: user.passwordHash,
+			role: user.role,
+			is_active: 1,
+			settings: '{}',
+			created_at: now,
+			updated_at: now
+		})
+		.returning(USER_COLUMNS)
+		.executeTakeFirstOrThrow();
+}
+
+export function updateUserSettings(db: Db, id: string, settings: Record<string, unknown>) {
+	return db
+		.updateTable('user')
+		.set({ settings: JSON.stringify(settings), updated_at: nowIso() })
+		.where('id', '=', id)
+		.returning(USER_COLUMNS)
+		.executeTakeFirst();
+}
+
+export function normalizeEmail(email: string) {
+	return email.trim().toLowerCase();
+}
