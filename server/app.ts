@@ -9,6 +9,7 @@ import { requireSession, type AuthEnv } from './auth/auth.middleware.ts';
 import type { Deps } from './deps.ts';
 import { AppError, apiError } from './lib/errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
+		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
 		.route('/segments', segmentsRoutes(deps));
 
 	const app = new Hono()
