@@ -67,7 +67,8 @@ export async function startServer(config: Config, options: { staticDir?: string 
 	};
 }
 
-async function main() {
+/** Starts the server from the environment and stops it cleanly on SIGINT/SIGTERM. */
+export async function main() {
 	const config = loadConfig();
 	const running = await startServer(config);
 	running.deps.log.info(`Fangyan is running at ${running.url} (data in ${config.dataDir})`);
