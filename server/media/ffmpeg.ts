@@ -109,8 +109,8 @@ export function runTool(binary: string, args: string[], options: RunOptions = {}
 		});
 		let tail = '';
 		let partial = '';
-		child.stderr.setEncoding('utf8');
-		child.stderr.on('data', (text: string) => {
+		child.stderr!.setEncoding('utf8');
+		child.stderr!.on('data', (text: string) => {
 			tail = (tail + text).slice(-4000);
 			if (options.onStderrLine) {
 				const lines = (partial + text).split(/\r?\n|\r/);

@@ -1,0 +1,131 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPeaksBuilder } from './peaks.ts';
+import {
+	PeaksFormatError,
+	encodePeaksHeader,
+	fineSamplesPerPeak,
+	levelPeakCounts,
+	parsePeaks,
+	pickPeaksLevel,
+	quantizeSample
+} from './peaks-format.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-peaks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** s16le PCM of a sine at `amplitude` (fraction of full scale). */
+function sinePcm(seconds: number, sampleRate: number, frequency: number, amplitude: number): Buffer {
+	const n = Math.round(seconds * sampleRate);
+	const buf = Buffer.alloc(n * 2);
+	for (let i = 0; i < n; i++) {
+		buf.writeInt16LE(Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), i * 2);
+	}
+	return buf;
+}
+
+describe('peaks format helpers', () => {
+	it.each([
+		[44100, 441],
+		[48000, 480],
+		[16000, 160],
+		[22050, 221],
+		[8000, 80],
+		[50, 1]
+	])('fine samplesPerPeak at %i Hz is %i', (rate, spp) => {
+		expect(fineSamplesPerPeak(rate)).toBe(spp);
+	});
+
+	it.each([
+		[200, [200]],
+		[1999, [1999]],
+		[2000, [2000, 500]],
+		[360_000, [360_000, 90_000, 22_500, 5625, 1407]],
+		[3_600_000, [3_600_000, 900_000, 225_000, 56_250, 14_063, 3516, 879]]
+	])('levels for %i fine peaks', (fine, expected) => {
+		expect(levelPeakCounts(fine)).toEqual(expected);
+	});
+
+	it('quantizes 16-bit samples to int8 at full scale 127', () => {
+		expect([32767, -32767, -32768, 0, 16384, 128].map(quantizeSample)).toEqual([127, -127, -127, 0, 64, 0]);
+	});
+
+	it('rejects data that is not FYPK', () => {
+		expect(() => parsePeaks(new Uint8Array(4))).toThrow(PeaksFormatError);
+		expect(() => parsePeaks(new TextEncoder().encode('RIFF0000WAVEfmt '))).toThrow(/magic/);
+		const header = encodePeaksHeader({ sampleRate: 8000, durationMs: 10, levels: [{ samplesPerPeak: 80, peakCount: 5 }] });
+		expect(() => parsePeaks(header)).toThrow(/outside/);
+	});
+});
+
+describe(createPeaksBuilder.name, () => {
+	it('round-trips a 1 kHz sine at half scale through the binary format', async () => {
+		const sampleRate = 44100;
+		const builder = createPeaksBuilder({ sampleRate, tmpDir: dir });
+		const pcm = sinePcm(3, sampleRate, 1000, 0.5);
+		// Odd, uneven chunk sizes: samples split across chunk boundaries must still count once.
+		for (let at = 0, step = 1; at < pcm.length; at += step, step = (step * 7 + 3) % 9001) {
+			builder.push(pcm.subarray(at, Math.min(pcm.length, at + step)));
+		}
+		const out = path.join(dir, 'sine.peaks');
+		const summary = await builder.finish(out);
+		expect(summary.samples).toBe(3 * sampleRate);
+		expect(summary.durationMs).toBe(3000);
+
+		const peaks = parsePeaks(readFileSync(out));
+		expect(peaks).toMatchObject({ version: 1, sampleRate, durationMs: 3000 });
+		expect(peaks.levels).toHaveLength(1);
+		const fine = peaks.levels[0]!;
+		expect(fine.samplesPerPeak).toBe(441);
+		expect(fine.peakCount).toBe(300);
+		for (let i = 0; i < fine.peakCount; i++) {
+			// 10 ms windows hold 10 periods of the sine: every window reaches ±0.5 × 127 ≈ ±63.5.
+			expect(fine.data[2 * i]).toBeGreaterThanOrEqual(-64);
+			expect(fine.data[2 * i]).toBeLessThanOrEqual(-63);
+			expect(fine.data[2 * i + 1]).toBeGreaterThanOrEqual(63);
+			expect(fine.data[2 * i + 1]).toBeLessThanOrEqual(64);
+		}
+		expect(readFileSync(out).byteLength).toBe(16 + 12 + 600);
+		expect(readdirSync(dir).filter((f) => f.startsWith('peaks-fine-'))).toEqual([]);
+	});
+
+	it('builds coarser levels as exact min/max merges of the finer ones', async () => {
+		const sampleRate = 8000;
+		const builder = createPeaksBuilder({ sampleRate, tmpDir: dir });
+		// 25.01 s at 8 kHz: 2501 fine peaks (the last one partial) → levels 2501, 626.
+		const n = 25.01 * sampleRate;
+		const pcm = Buffer.alloc(n * 2);
+		for (let i = 0; i < n; i++) pcm.writeInt16LE(((i * 7919) % 65536) - 32768, i * 2);
+		builder.push(pcm);
+		const out = path.join(dir, 'ramp.peaks');
+		const summary = await builder.finish(out);
+		expect(summary.levels).toEqual([
+			{ samplesPerPeak: 80, peakCount: 2501 },
+			{ samplesPerPeak: 320, peakCount: 626 }
+		]);
+		const [fine, coarse] = parsePeaks(readFileSync(out)).levels as [
+			ReturnType<typeof parsePeaks>['levels'][0],
+			ReturnType<typeof parsePeaks>['levels'][0]
+		];
+		for (let j = 0; j < coarse.peakCount; j++) {
+			let min = 127;
+			let max = -128;
+			for (let i = j * 4; i < Math.min(fine.peakCount, j * 4 + 4); i++) {
+				min = Math.min(min, fine.data[2 * i]!);
+				max = Math.max(max, fine.data[2 * i + 1]!);
+			}
+			expect([coarse.data[2 * j], coarse.data[2 * j + 1]]).toEqual([min, max]);
+		}
+		expect(pickPeaksLevel(parsePeaks(readFileSync(out)), 20).samplesPerPeak).toBe(320);
+		expect(pickPeaksLevel(parsePeaks(readFileSync(out)), 500).samplesPerPeak).toBe(80);
+	});
+
+	it('abort removes its scratch file', () => {
+		const builder = createPeaksBuilder({ sampleRate: 16000, tmpDir: dir });
+		builder.push(Buffer.alloc(1000));
+		builder.abort();
+		expect(readdirSync(dir).filter((f) => f.startsWith('peaks-fine-'))).toEqual([]);
+	});
+});
