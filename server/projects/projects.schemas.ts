@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { TaxonomyNode } from './default-taxonomy.ts';
+
+/** Trimmed, NFC-normalised user text of at most `max` characters. */
+export const userText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max)
+		.transform((s) => s.normalize('NFC'));
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+export const TAG_CODE_PATTERN = /^[a-z0-9-]{2,32}$/;
+export const LAYER_KEY_PATTERN = /^[a-z][a-z0-9_]{1,31}$/;
+
+const MAX_TAGS = 1000;
+const MAX_DEPTH = 5;
+
+export const createProjectSchema = z.object({
+	name: userText(200).pipe(z.string().min(1, 'A project needs a name')),
+	slug: z
+		.string()
+		.regex(SLUG_PATTERN, 'Use lower-case ASCII letters, digits and hyphens (at most 64)')
+		.optional(),
+	description: userText(2000).optional(),
+	guidelines: userText(200_000).optional()
+});
+
+export const patchProjectSchema = z.object({
+	name: userText(200).pipe(z.string().min(1, 'A project needs a name')).optional(),
+	description: userText(2000).optional(),
+	guidelines: userText(200_000).optional()
+});
+
+const tagName = userText(100).pipe(z.string().min(1, 'Give the tag a name'));
+
+export const taxonomyNodeSchema = z.object({
+	code: z.string().regex(TAG_CODE_PATTERN, 'Codes are 2–32 characters of a–z, 0–9 and hyphens'),
+	nameEn: tagName,
+	nameZh: tagName,
+	get children() {
+		return z.array(taxonomyNodeSchema).optional();
+	}
+});
+
+export const taxonomySchema = z
+	.object({ dialectTags: z.array(taxonomyNodeSchema) })
+	.superRefine(({ dialectTags }, ctx) => {
+		const seen = new Set<string>();
+		const duplicates = new Set<string>();
+		let count = 0;
+		let tooDeep = false;
+		const walk = (nodes: TaxonomyNode[], depth: number) => {
+			if (depth > MAX_DEPTH) tooDeep = true;
+			for (const node of nodes) {
+				count++;
+				if (seen.has(node.code)) duplicates.add(node.code);
+				seen.add(node.code);
+				walk(node.children ?? [], depth + 1);
+			}
+		};
+		walk(dialectTags, 1);
+		if (duplicates.size > 0) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['dialectTags'],
+				message: `Tag codes must be unique; repeated: ${[...duplicates].join(', ')}`
+			});
+		}
+		if (count > MAX_TAGS) {
+			ctx.addIssue({ code: 'custom', path: ['dialectTags'], message: `At most ${MAX_TAGS} tags` });
+		}
+		if (tooDeep) {
+			ctx.addIssue({ code: 'custom', path: ['dialectTags'], message: `At most ${MAX_DEPTH} levels` });
+		}
+	});
+
+export const layersSchema = z
+	.object({
+		textLayers: z
+			.array(
+				z.object({
+					key: z
+						.string()
+						.regex(LAYER_KEY_PATTERN, 'Keys are 2–32 characters: a–z first, then a–z, 0–9 or _'),
+					nameEn: tagName,
+					nameZh: tagName
+				})
+			)
+			.min(1, 'A project needs at least one text layer')
+			.max(20)
+	})
+	.superRefine(({ textLayers }, ctx) => {
+		const keys = textLayers.map((l) => l.key);
+		const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
+		if (duplicates.length > 0) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['textLayers'],
+				message: `Layer keys must be unique; repeated: ${[...new Set(duplicates)].join(', ')}`
+			});
+		}
+	});
+
+export type CreateProjectInput = z.infer<typeof createProjectSchema>;
+export type PatchProjectInput = z.infer<typeof patchProjectSchema>;

@@ -1,0 +1,77 @@
+import type { RevisionAction, Segment } from '../db/schema.ts';
+
+export interface SegmentDto {
+	id: string;
+	recordingId: string;
+	startMs: number;
+	endMs: number;
+	speakerId: string | null;
+	dialectTagId: string | null;
+	/** Layer key → text (NFC); layers without text are absent. */
+	texts: Record<string, string>;
+	status: string;
+	version: number;
+	createdBy: string | null;
+	createdAt: string;
+	updatedBy: string | null;
+	updatedAt: string;
+}
+
+export interface RevisionDto {
+	id: string;
+	segmentId: string;
+	version: number;
+	action: RevisionAction;
+	before: SegmentDto | null;
+	after: SegmentDto | null;
+	userId: string | null;
+	userName: string | null;
+	createdAt: string;
+}
+
+export function toSegmentDto(row: Segment): SegmentDto {
+	return {
+		id: row.id,
+		recordingId: row.recording_id,
+		startMs: Number(row.start_ms),
+		endMs: Number(row.end_ms),
+		speakerId: row.speaker_id,
+		dialectTagId: row.dialect_tag_id,
+		texts: parseTexts(row.texts),
+		status: row.status,
+		version: Number(row.version),
+		createdBy: row.created_by,
+		createdAt: row.created_at,
+		updatedBy: row.updated_by,
+		updatedAt: row.updated_at
+	};
+}
+
+export function toRevisionDto(row: {
+	id: string;
+	segment_id: string;
+	version: number;
+	action: RevisionAction;
+	before: string | null;
+	after: string | null;
+	user_id: string | null;
+	user_name: string | null;
+	created_at: string;
+}): RevisionDto {
+	return {
+		id: row.id,
+		segmentId: row.segment_id,
+		version: Number(row.version),
+		action: row.action,
+		before: row.before ? (JSON.parse(row.before) as SegmentDto) : null,
+		after: row.after ? (JSON.parse(row.after) as SegmentDto) : null,
+		userId: row.user_id,
+		userName: row.user_name,
+		createdAt: row.created_at
+	};
+}
+
+export function parseTexts(json: string): Record<string, string> {
+	const value: unknown = JSON.parse(json || '{}');
+	return value && typeof value === 'object' ? (value as Record<string, string>) : {};
+}
