@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SESSION_COOKIE } from '../../../server/auth/auth.middleware.ts';
+import { createLoginThrottle } from '../../../server/auth/login-throttle.ts';
+import { hashPassword } from '../../../server/auth/password.ts';
+import { createSession } from '../../../server/auth/sessions.repository.ts';
+import { createDb, type DbHandle } from '../../../server/db/connection.ts';
+import { migrateToLatest } from '../../../server/db/migrator.ts';
+import type { Role } from '../../../server/db/schema.ts';
+import type { Deps } from '../../../server/deps.ts';
+import { loadConfig } from '../../../server/env.ts';
+import { createLogger } from '../../../server/lib/logger.ts';
+import { resolveMediaTools } from '../../../server/media/ffmpeg.ts';
+import { createProject } from '../../../server/projects/projects.service.ts';
+import { createStorage } from '../../../server/storage/paths.ts';
+import { insertUser } from '../../../server/users/users.repository.ts';
+
+/**
+ * A throwaway Fangyan installation for one benchmark: its own data directory and SQLite database,
+ * opened with the same dependencies the server builds, plus a signed-in user and a project.
+ */
+export interface Workspace {
+	dataDir: string;
+	deps: Deps;
+	handle: DbHandle;
+	userId: string;
+	/** `cookie` header value of the user's session. */
+	cookie: string;
+	projectId: string;
+	/** Closes the database (so a server child can have it alone); the directory stays until remove(). */
+	close(): Promise<void>;
+	remove(): Promise<void>;
+}
+
+export async function createWorkspace(options: { role?: Role; dataDir?: string } = {}): Promise<Workspace> {
+	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fangyan-bench-'));
+	const config = loadConfig({ FANGYAN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', FANGYAN_DEMO: '0' });
+	const handle = createDb({ url: config.databaseUrl });
+	await migrateToLatest(handle.db);
+	const deps: Deps = {
+		db: handle.db,
+		dbKind: handle.kind,
+		config,
+		storage: createStorage(dataDir),
+		media: resolveMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath }),
+		log: createLogger('warn'),
+		loginThrottle: createLoginThrottle(),
+		notifyJobs: () => {}
+	};
+	const user = await insertUser(handle.db, {
+		email: `bench-${Date.now()}@example.test`,
+		name: 'Benchmark',
+		passwordHash: await hashPassword(`bench-${Math.random()}`),
+		role: options.role ?? 'admin'
+	});
+	const { token } = await createSession(handle.db, user.id);
+	const project = await createProject(handle.db, { name: 'Benchmark', slug: 'bench', createdBy: user.id });
+	if (!project.ok) throw new Error('could not create the benchmark project');
+	let closed = false;
+	const close = async () => {
+		if (closed) return;
+		closed = true;
+		await handle.close();
+	};
+	return {
+		dataDir,
+		deps,
+		handle,
+		userId: user.id,
+		cookie: `${SESSION_COOKIE}=${token}`,
+		projectId: project.project.id,
+		close,
+		async remove() {
+			await close();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
