@@ -8,6 +8,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import { deleteExpiredSessions } from './auth/sessions.repository.ts';
 import { createDb } from './db/connection.ts';
 import { migrateToLatest } from './db/migrator.ts';
+import { loadDemoIfEmpty } from './demo/load-demo.ts';
 import type { Deps } from './deps.ts';
 import { loadConfig, type Config } from './env.ts';
 import { createLogger } from './lib/logger.ts';
@@ -48,6 +49,9 @@ export async function startServer(config: Config, options: { staticDir?: string 
 		loginThrottle: createLoginThrottle(),
 		notifyJobs: () => {}
 	};
+
+	// A fresh install opens on the demo project (FANGYAN_DEMO=0 starts empty).
+	if (config.loadDemo) await loadDemoIfEmpty(deps);
 
 	const app = createApp(deps, { staticDir: options.staticDir ?? BUILD_DIR });
 	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
