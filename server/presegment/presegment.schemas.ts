@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * The knobs of one pre-segmentation run, with the contract's defaults. Integer ms throughout;
+ * `bandPass` (on by default) filters to 80 Hz–4 kHz before detection so hum does not read as speech.
+ */
+export const presegmentOptionsSchema = z
+	.object({
+		thresholdDb: z.number().min(-80).max(-10).default(-35),
+		minSilenceMs: z.number().int().min(50).max(10_000).default(300),
+		minSegmentMs: z.number().int().min(0).max(10_000).default(300),
+		padMs: z.number().int().min(0).max(2000).default(100),
+		maxSegmentMs: z.number().int().min(1000).max(600_000).default(15_000),
+		bandPass: z.boolean().default(true)
+	})
+	// Splitting a long segment must be able to keep both halves at the minimum length.
+	.refine((o) => o.maxSegmentMs >= 2 * o.minSegmentMs, {
+		path: ['maxSegmentMs'],
+		message: 'maxSegmentMs must be at least twice minSegmentMs'
+	});
+
+export type PresegmentOptions = z.infer<typeof presegmentOptionsSchema>;
+
+export const presegmentBodySchema = presegmentOptionsSchema.and(z.object({ apply: z.boolean().default(false) }));
