@@ -46,8 +46,31 @@ function createSqliteDb(path: string): DbHandle {
 	database.pragma('synchronous = NORMAL');
 	database.pragma('busy_timeout = 10000');
 	database.pragma('foreign_keys = ON');
-	const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+	const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
 	return { db, kind: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query afresh; re-preparing the same SQL cost about as much as running it
+ * in the autosave path. Statements are reused by SQL text (Kysely runs one query at a time per
+ * connection, so a cached statement is never busy twice).
+ */
+function withStatementCache(database: SqliteDatabase.Database, size = 500) {
+	const cache = new Map<string, SqliteDatabase.Statement>();
+	return {
+		close: () => void database.close(),
+		prepare(sql: string) {
+			let stmt = cache.get(sql);
+			if (stmt) {
+				cache.delete(sql);
+			} else {
+				stmt = database.prepare(sql);
+				if (cache.size >= size) cache.delete(cache.keys().next().value!);
+			}
+			cache.set(sql, stmt);
+			return stmt;
+		}
+	};
 }
 
 function createPostgresDb(options: { url: string; schema?: string; poolSize?: number }): DbHandle {
