@@ -11,6 +11,7 @@ import { migrateToLatest } from './db/migrator.ts';
 import { loadDemoIfEmpty } from './demo/load-demo.ts';
 import type { Deps } from './deps.ts';
 import { loadConfig, type Config } from './env.ts';
+import { startWorkerPool } from './jobs/worker-pool.ts';
 import { createLogger } from './lib/logger.ts';
 import { resolveMediaTools } from './media/ffmpeg.ts';
 import { createStorage } from './storage/paths.ts';
@@ -53,6 +54,10 @@ export async function startServer(config: Config, options: { staticDir?: string 
 	// A fresh install opens on the demo project (FANGYAN_DEMO=0 starts empty).
 	if (config.loadDemo) await loadDemoIfEmpty(deps);
 
+	// Ingest runs in a bounded pool (config.workers) fed from the job table; jobs left running by a
+	// dead process are requeued first, and deps.notifyJobs wakes the pool after each import.
+	const pool = await startWorkerPool(deps);
+
 	const app = createApp(deps, { staticDir: options.staticDir ?? BUILD_DIR });
 	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -66,6 +71,7 @@ export async function startServer(config: Config, options: { staticDir?: string 
 		deps,
 		close: async () => {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await pool.stop();
 			await handle.close();
 		}
 	};

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Deps } from '../deps.ts';
+import { runTool } from '../media/ffmpeg.ts';
+import { createSemaphore } from '../media/semaphore.ts';
+import { CLIP_FORMATS, buildClipArgs, type ClipFormat } from '../media/transcode-args.ts';
+
+/** Bumped when the clip arguments change, so older cached clips are not served. */
+const CLIP_CACHE_VERSION = 1;
+
+export interface ClipRequest {
+	recordingId: string;
+	/** The stored original to cut from. */
+	input: string;
+	channels: number;
+	startMs: number;
+	endMs: number;
+	format: ClipFormat;
+}
+
+export interface ClipService {
+	/** Path of the cached clip, cutting it first when needed. */
+	getClip(request: ClipRequest): Promise<string>;
+}
+
+/**
+ * Clips cut from the original on demand and cached under cache/clips/<recordingId>/. Identical
+ * requests in flight share one ffmpeg run, and at most `concurrency` ffmpeg processes (the number of
+ * cores) cut at once: throughput saturates at the core count (performance.md §4.3).
+ */
+export function createClipService(deps: Pick<Deps, 'media' | 'storage'>, options: { concurrency?: number } = {}): ClipService {
+	const slots = createSemaphore(options.concurrency ?? os.availableParallelism());
+	const inFlight = new Map<string, Promise<string>>();
+
+	const cut = async (request: ClipRequest, target: string) => {
+		try {
+			await stat(target);
+			return target;
+		} catch {
+			// not cached yet
+		}
+		return slots.run(async () => {
+			await mkdir(path.dirname(target), { recursive: true });
+			const tmp = path.join(deps.storage.tmpDir, `clip-${randomBytes(8).toString('hex')}.${CLIP_FORMATS[request.format].ext}`);
+			try {
+				await runTool(deps.media.ffmpeg, buildClipArgs({ ...request, output: tmp }));
+				await rename(tmp, target);
+				return target;
+			} catch (err) {
+				await rm(tmp, { force: true });
+				throw err;
+			}
+		});
+	};
+
+	return {
+		getClip(request) {
+			const target = path.join(
+				deps.storage.clipCacheDir(request.recordingId),
+				`v${CLIP_CACHE_VERSION}-${request.startMs}-${request.endMs}.${CLIP_FORMATS[request.format].ext}`
+			);
+			let pending = inFlight.get(target);
+			if (!pending) {
+				pending = cut(request, target).finally(() => inFlight.delete(target));
+				inFlight.set(target, pending);
+			}
+			return pending;
+		}
+	};
+}
