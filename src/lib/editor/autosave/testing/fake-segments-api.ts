@@ -109,7 +109,7 @@ export class FakeSegmentsApi {
 			if (method === 'PATCH' && body) {
 				const next: ServerSegment = { ...current, texts: { ...current.texts }, version: current.version + 1 };
 				for (const key of ['startMs', 'endMs', 'speakerId', 'dialectTagId', 'status'] as const) {
-					if (key in body) (next as Record<string, unknown>)[key] = body[key];
+					if (key in body) (next as unknown as Record<string, unknown>)[key] = body[key];
 				}
 				Object.assign(next.texts, (body.texts as Record<string, string>) ?? {});
 				const invalid = this.#invalidTimes(next.startMs, next.endMs);
