@@ -201,6 +201,12 @@ describe(quietestPoint.name, () => {
 		expect(quietestPoint(env, 0, 1000, 444)).toBe(445);
 	});
 
+	it('reads an envelope that starts later in the recording', () => {
+		const power = new Float32Array(100).fill(1);
+		power[30] = 0;
+		expect(quietestPoint({ frameMs: 10, offsetMs: 60_000, power }, 60_000, 61_000, 60_500)).toBe(60_305);
+	});
+
 	it('clamps to the range', () => {
 		const env = envelope(1000, [{ from: 0, to: 100, power: 0 }]);
 		expect(quietestPoint(env, 52, 900, 500)).toBeGreaterThanOrEqual(52);

@@ -6,9 +6,13 @@ export interface Interval {
 	endMs: number;
 }
 
-/** Mean-square power of the analysed audio per frame of `frameMs` (frame i covers [i·frameMs, (i+1)·frameMs)). */
+/**
+ * Mean-square power of the analysed audio per frame of `frameMs`: frame i covers
+ * [offsetMs + i·frameMs, offsetMs + (i+1)·frameMs). Frames outside it count as unknown.
+ */
 export interface Envelope {
 	frameMs: number;
+	offsetMs?: number;
 	power: ArrayLike<number>;
 }
 
@@ -45,11 +49,19 @@ const TAIL_TOLERANCE_MS = 50;
  * // [{ startMs: 900, endMs: 3100 }]
  */
 export function proposeSegments(silences: Interval[], options: ProposeOptions): Interval[] {
-	const { durationMs, minSegmentMs, padMs, maxSegmentMs } = options;
+	return splitLong(speechSpans(silences, options), {
+		maxSegmentMs: options.maxSegmentMs,
+		minSegmentMs: options.minSegmentMs,
+		envelope: options.envelope ?? null
+	});
+}
+
+/** proposeSegments before splitting: the padded speech, possibly longer than maxSegmentMs. */
+export function speechSpans(silences: Interval[], options: Omit<ProposeOptions, 'maxSegmentMs' | 'envelope'>): Interval[] {
+	const { durationMs, minSegmentMs, padMs } = options;
 	const speech = speechFromSilences(silences, durationMs);
 	const kept = mergeOrDropShort(speech, minSegmentMs, options.mergeGapMs ?? DEFAULT_MERGE_GAP_MS);
-	const padded = padIntervals(kept, padMs, durationMs);
-	return splitLong(padded, { maxSegmentMs, minSegmentMs, envelope: options.envelope ?? null });
+	return padIntervals(kept, padMs, durationMs);
 }
 
 /**
@@ -187,9 +199,10 @@ const SMOOTH_REACH = (SMOOTH_WEIGHTS.length - 1) / 2;
  */
 export function quietestPoint(envelope: Envelope, lo: number, hi: number, preferred: number): number {
 	const { frameMs, power } = envelope;
+	const offset = envelope.offsetMs ?? 0;
 	const half = Math.floor(frameMs / 2);
-	const first = Math.max(0, Math.ceil((lo - half) / frameMs));
-	const last = Math.min(power.length - 1, Math.floor((hi - half) / frameMs));
+	const first = Math.max(0, Math.ceil((lo - offset - half) / frameMs));
+	const last = Math.min(power.length - 1, Math.floor((hi - offset - half) / frameMs));
 	let best = preferred;
 	let bestPower = Infinity;
 	for (let frame = first; frame <= last; frame++) {
@@ -203,7 +216,7 @@ export function quietestPoint(envelope: Envelope, lo: number, hi: number, prefer
 			}
 		}
 		const value = sum / count;
-		const point = clamp(frame * frameMs + half, lo, hi);
+		const point = clamp(offset + frame * frameMs + half, lo, hi);
 		if (value < bestPower || (value === bestPower && Math.abs(point - preferred) < Math.abs(best - preferred))) {
 			bestPower = value;
 			best = point;

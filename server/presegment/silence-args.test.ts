@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSilenceArgs, parseSilenceLine, SPEECH_BAND, type SilenceArgsOptions } from './silence-args.ts';
+import { buildEnergyArgs, buildSilenceArgs, parseSilenceLine, SPEECH_BAND, type EnergyArgsOptions, type SilenceArgsOptions } from './silence-args.ts';
 
 const HEAD = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', '/data/media/r1/playback.ogg'];
 const MAP = ['-map', '0:a:0', '-vn', '-sn', '-dn'];
@@ -7,8 +7,7 @@ const base: SilenceArgsOptions = {
 	input: '/data/media/r1/playback.ogg',
 	thresholdDb: -35,
 	minSilenceMs: 300,
-	bandPass: null,
-	withEnergy: false
+	bandPass: null
 };
 
 describe(buildSilenceArgs.name, () => {
@@ -26,12 +25,7 @@ describe(buildSilenceArgs.name, () => {
 		],
 		['fractional threshold', { thresholdDb: -42.5 }, [...HEAD, ...MAP, '-af', 'silencedetect=noise=-42.5dB:d=0.3', '-f', 'null', '-']],
 		['whole seconds', { minSilenceMs: 2000 }, [...HEAD, ...MAP, '-af', 'silencedetect=noise=-35dB:d=2', '-f', 'null', '-']],
-		['odd milliseconds', { minSilenceMs: 1 }, [...HEAD, ...MAP, '-af', 'silencedetect=noise=-35dB:d=0.001', '-f', 'null', '-']],
-		[
-			'energy PCM on stdout',
-			{ withEnergy: true },
-			[...HEAD, ...MAP, '-af', 'silencedetect=noise=-35dB:d=0.3', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1']
-		]
+		['odd milliseconds', { minSilenceMs: 1 }, [...HEAD, ...MAP, '-af', 'silencedetect=noise=-35dB:d=0.001', '-f', 'null', '-']]
 	])('%s', (_name, options, expected) => {
 		expect(buildSilenceArgs({ ...base, ...options })).toEqual(expected);
 	});
@@ -49,6 +43,28 @@ describe(buildSilenceArgs.name, () => {
 		['inverted band', { bandPass: { highpassHz: 4000, lowpassHz: 80 } }]
 	])('rejects %s', (_name, options) => {
 		expect(() => buildSilenceArgs({ ...base, ...options })).toThrow(RangeError);
+	});
+});
+
+describe(buildEnergyArgs.name, () => {
+	const PCM = ['-ac', '1', '-ar', '8000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'];
+	const energyBase: EnergyArgsOptions = { input: '/o/ab/x.mp3', startMs: 60_000, endMs: 90_000, bandPass: null };
+	const head = (ss: string, t: string) => ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-ss', ss, '-t', t, '-i', '/o/ab/x.mp3', '-map', '0:a:0', '-vn', '-sn', '-dn'];
+
+	it.each<[string, Partial<EnergyArgsOptions>, string[]]>([
+		['whole seconds, full band', {}, [...head('60', '30'), ...PCM]],
+		['from the start, odd ms', { startMs: 0, endMs: 15_001 }, [...head('0', '15.001'), ...PCM]],
+		['band-passed like the detection', { bandPass: SPEECH_BAND }, [...head('60', '30'), '-af', 'highpass=f=80,lowpass=f=4000', ...PCM]]
+	])('%s', (_name, options, expected) => {
+		expect(buildEnergyArgs({ ...energyBase, ...options })).toEqual(expected);
+	});
+
+	it.each<[string, Partial<EnergyArgsOptions>]>([
+		['an empty span', { startMs: 5, endMs: 5 }],
+		['a negative start', { startMs: -1 }],
+		['fractional ms', { endMs: 90_000.5 }]
+	])('rejects %s', (_name, options) => {
+		expect(() => buildEnergyArgs({ ...energyBase, ...options })).toThrow(RangeError);
 	});
 });
 

@@ -18,45 +18,73 @@ export interface SilenceArgsOptions {
 	minSilenceMs: number;
 	/** Band-pass before detection; null analyses the full band. */
 	bandPass: BandPass | null;
-	/**
-	 * Also write the (band-passed) audio as mono s16le PCM at ENERGY_SAMPLE_RATE to stdout, so the
-	 * caller can find the quietest points inside long speech; otherwise the output is discarded.
-	 */
-	withEnergy: boolean;
 }
 
 /**
  * Arguments for one ffmpeg run that logs silencedetect's `silence_start`/`silence_end` lines on
- * stderr (info level, progress stats off so they are the only regular lines).
+ * stderr (info level, progress stats off so they are the only regular lines) and discards the audio.
  *
  * @example
- * buildSilenceArgs({ input: '/d/a.ogg', thresholdDb: -35, minSilenceMs: 300, bandPass: null, withEnergy: false });
+ * buildSilenceArgs({ input: '/d/a.ogg', thresholdDb: -35, minSilenceMs: 300, bandPass: null });
  * // ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', '/d/a.ogg', '-map', '0:a:0', '-vn', '-sn', '-dn',
  * //  '-af', 'silencedetect=noise=-35dB:d=0.3', '-f', 'null', '-']
  */
 export function buildSilenceArgs(options: SilenceArgsOptions): string[] {
-	const { input, thresholdDb, minSilenceMs, bandPass, withEnergy } = options;
+	const { input, thresholdDb, minSilenceMs, bandPass } = options;
 	if (!Number.isFinite(thresholdDb) || thresholdDb >= 0) throw new RangeError(`thresholdDb must be negative: ${thresholdDb}`);
 	if (!Number.isInteger(minSilenceMs) || minSilenceMs <= 0) throw new RangeError(`minSilenceMs must be a positive integer: ${minSilenceMs}`);
+	const filters = [...bandPassFilters(bandPass), `silencedetect=noise=${formatNumber(thresholdDb)}dB:d=${formatSeconds(minSilenceMs)}`];
+	// `-i` input comes from storage (server-made absolute paths), never from the client.
+	return [
+		'-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+		'-i', input,
+		'-map', '0:a:0', '-vn', '-sn', '-dn',
+		'-af', filters.join(','),
+		'-f', 'null', '-'
+	];
+}
 
-	const filters: string[] = [];
-	if (bandPass) {
-		if (!(bandPass.highpassHz > 0 && bandPass.lowpassHz > bandPass.highpassHz)) {
-			throw new RangeError(`bad band-pass ${bandPass.highpassHz}–${bandPass.lowpassHz} Hz`);
-		}
-		filters.push(`highpass=f=${bandPass.highpassHz}`, `lowpass=f=${bandPass.lowpassHz}`);
-	}
-	filters.push(`silencedetect=noise=${formatNumber(thresholdDb)}dB:d=${formatSeconds(minSilenceMs)}`);
+export interface EnergyArgsOptions {
+	input: string;
+	startMs: number;
+	endMs: number;
+	/** The same band-pass as the detection, so "quiet" means the same thing. */
+	bandPass: BandPass | null;
+}
 
-	// `-i` input comes from storage (server-made paths), never from the client; a leading '-' cannot occur.
-	const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', input];
-	args.push('-map', '0:a:0', '-vn', '-sn', '-dn', '-af', filters.join(','));
-	if (withEnergy) {
-		args.push('-ac', '1', '-ar', String(ENERGY_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1');
-	} else {
-		args.push('-f', 'null', '-');
+/**
+ * Arguments that write [startMs, endMs) of the input as mono s16le PCM at ENERGY_SAMPLE_RATE to
+ * stdout, for the energy envelope of one long stretch of speech. Input-side `-ss` seeks instead
+ * of decoding from the start (ffmpeg then decodes from the preceding packet and drops samples up
+ * to the exact time).
+ *
+ * @example
+ * buildEnergyArgs({ input: '/d/a.ogg', startMs: 60000, endMs: 90000, bandPass: null });
+ * // ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-ss', '60', '-t', '30', '-i', '/d/a.ogg',
+ * //  '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1']
+ */
+export function buildEnergyArgs(options: EnergyArgsOptions): string[] {
+	const { input, startMs, endMs, bandPass } = options;
+	if (!(Number.isInteger(startMs) && Number.isInteger(endMs) && startMs >= 0 && endMs > startMs)) {
+		throw new RangeError(`bad span ${startMs}–${endMs} ms`);
 	}
-	return args;
+	const filters = bandPassFilters(bandPass);
+	return [
+		'-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
+		'-ss', formatSeconds(startMs), '-t', formatSeconds(endMs - startMs),
+		'-i', input,
+		'-map', '0:a:0', '-vn', '-sn', '-dn',
+		...(filters.length ? ['-af', filters.join(',')] : []),
+		'-ac', '1', '-ar', String(ENERGY_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'
+	];
+}
+
+function bandPassFilters(bandPass: BandPass | null): string[] {
+	if (!bandPass) return [];
+	if (!(bandPass.highpassHz > 0 && bandPass.lowpassHz > bandPass.highpassHz)) {
+		throw new RangeError(`bad band-pass ${bandPass.highpassHz}–${bandPass.lowpassHz} Hz`);
+	}
+	return [`highpass=f=${bandPass.highpassHz}`, `lowpass=f=${bandPass.lowpassHz}`];
 }
 
 export type SilenceEvent = { kind: 'start'; ms: number } | { kind: 'end'; ms: number };
@@ -83,7 +111,7 @@ function secondsToMs(text: string): number {
 }
 
 function formatSeconds(ms: number): string {
-	return (ms / 1000).toFixed(3).replace(/\.?0+$/, '');
+	return (ms / 1000).toFixed(3).replace(/\.?0+$/, '') || '0';
 }
 
 function formatNumber(value: number): string {
