@@ -1,9 +1,10 @@
-import type { Updateable } from 'kysely';
 import type { Db } from '../db/connection.ts';
-import type { NewSegment, RevisionAction, SegmentTable } from '../db/schema.ts';
+import type { NewSegment, RevisionAction, Segment, SegmentRevisionTable } from '../db/schema.ts';
 import { newId, nowIso } from '../lib/ids.ts';
+import { preparedQuery, type Slots } from './prepared-query.ts';
 
-export type SegmentUpdateFields = Omit<Updateable<SegmentTable>, 'id' | 'recording_id' | 'created_by' | 'created_at'>;
+/** Everything a write may change in a segment (its id, recording and creation stay). */
+export type SegmentWriteFields = Omit<Segment, 'id' | 'recording_id' | 'created_by' | 'created_at'>;
 
 export const SEGMENT_COLUMNS = [
 	'segment.id',
@@ -46,8 +47,16 @@ export interface RefsToCheck {
  * the write names belong to that project: all in one indexed statement, the first of the three a
  * save costs (then the versioned UPDATE and the revision INSERT).
  */
-export function findSegmentForWrite(db: Db, id: string, refs: RefsToCheck = {}) {
-	const layerKeys = refs.layerKeys?.length ? refs.layerKeys : [''];
+export async function findSegmentForWrite(db: Db, id: string, refs: RefsToCheck = {}) {
+	const keys = refs.layerKeys ?? [];
+	const values: Record<string, unknown> = { id, speakerId: refs.speakerId ?? '', dialectTagId: refs.dialectTagId ?? '' };
+	keys.forEach((key, i) => (values[`layer${i}`] = key));
+	const { rows } = await segmentForWrite(db, values, String(keys.length));
+	return rows[0];
+}
+
+const segmentForWrite = preparedQuery((db, p: Slots<string>, shape) => {
+	const layerSlots = Array.from({ length: Number(shape) }, (_, i) => p[`layer${i}`]);
 	return db
 		.selectFrom('segment')
 		.innerJoin('recording', 'recording.id', 'segment.recording_id')
@@ -59,7 +68,7 @@ export function findSegmentForWrite(db: Db, id: string, refs: RefsToCheck = {}) 
 					eb
 						.selectFrom('speaker')
 						.select('speaker.id')
-						.where('speaker.id', '=', refs.speakerId ?? '')
+						.where('speaker.id', '=', p.speakerId)
 						.whereRef('speaker.project_id', '=', 'recording.project_id')
 				)
 				.as('speaker_ok'),
@@ -68,20 +77,21 @@ export function findSegmentForWrite(db: Db, id: string, refs: RefsToCheck = {}) 
 					eb
 						.selectFrom('dialect_tag')
 						.select('dialect_tag.id')
-						.where('dialect_tag.id', '=', refs.dialectTagId ?? '')
+						.where('dialect_tag.id', '=', p.dialectTagId)
 						.whereRef('dialect_tag.project_id', '=', 'recording.project_id')
 				)
 				.as('tag_ok'),
-			eb
-				.selectFrom('text_layer')
-				.select(eb.fn.countAll<number>().as('n'))
-				.whereRef('text_layer.project_id', '=', 'recording.project_id')
-				.where('text_layer.key', 'in', layerKeys)
-				.as('known_layers')
+			layerSlots.length === 0
+				? eb.lit(0).as('known_layers')
+				: eb
+						.selectFrom('text_layer')
+						.select(eb.fn.countAll<number>().as('n'))
+						.whereRef('text_layer.project_id', '=', 'recording.project_id')
+						.where('text_layer.key', 'in', layerSlots)
+						.as('known_layers')
 		])
-		.where('segment.id', '=', id)
-		.executeTakeFirst();
-}
+		.where('segment.id', '=', p.id);
+});
 
 /** A recording's fields that segment writes depend on. */
 export function findRecordingForSegments(db: Db, recordingId: string) {
@@ -150,16 +160,29 @@ export async function updateSegmentIfVersion(
 	db: Db,
 	id: string,
 	expectedVersion: number,
-	fields: SegmentUpdateFields
+	fields: SegmentWriteFields
 ): Promise<boolean> {
-	const result = await db
-		.updateTable('segment')
-		.set(fields)
-		.where('id', '=', id)
-		.where('version', '=', expectedVersion)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows) > 0;
+	const result = await updateIfVersion(db, { ...fields, id, expected_version: expectedVersion });
+	return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+const updateIfVersion = preparedQuery((db, p: Slots<keyof SegmentWriteFields | 'id' | 'expected_version'>) =>
+	db
+		.updateTable('segment')
+		.set({
+			start_ms: p.start_ms,
+			end_ms: p.end_ms,
+			speaker_id: p.speaker_id,
+			dialect_tag_id: p.dialect_tag_id,
+			texts: p.texts,
+			status: p.status,
+			version: p.version,
+			updated_by: p.updated_by,
+			updated_at: p.updated_at
+		})
+		.where('id', '=', p.id)
+		.where('version', '=', p.expected_version)
+);
 
 /** Deletes a segment only if it is still at `expectedVersion`; true when it was. */
 export async function deleteSegmentIfVersion(db: Db, id: string, expectedVersion: number): Promise<boolean> {
@@ -171,7 +194,8 @@ export async function deleteSegmentIfVersion(db: Db, id: string, expectedVersion
 	return Number(result.numDeletedRows) > 0;
 }
 
-export function insertRevision(
+/** Appends one revision; `before`/`after` are snapshots (SegmentDto-shaped), stored as JSON. */
+export async function insertRevision(
 	db: Db,
 	revision: {
 		segmentId: string;
@@ -183,21 +207,32 @@ export function insertRevision(
 		userId: string | null;
 	}
 ) {
-	return db
-		.insertInto('segment_revision')
-		.values({
-			id: newId(),
-			segment_id: revision.segmentId,
-			recording_id: revision.recordingId,
-			version: revision.version,
-			action: revision.action,
-			before: revision.before == null ? null : JSON.stringify(revision.before),
-			after: revision.after == null ? null : JSON.stringify(revision.after),
-			user_id: revision.userId,
-			created_at: nowIso()
-		})
-		.execute();
+	await insertRevisionRow(db, {
+		id: newId(),
+		segment_id: revision.segmentId,
+		recording_id: revision.recordingId,
+		version: revision.version,
+		action: revision.action,
+		before: revision.before == null ? null : JSON.stringify(revision.before),
+		after: revision.after == null ? null : JSON.stringify(revision.after),
+		user_id: revision.userId,
+		created_at: nowIso()
+	});
 }
+
+const insertRevisionRow = preparedQuery((db, p: Slots<keyof SegmentRevisionTable>) =>
+	db.insertInto('segment_revision').values({
+		id: p.id,
+		segment_id: p.segment_id,
+		recording_id: p.recording_id,
+		version: p.version,
+		action: p.action,
+		before: p.before,
+		after: p.after,
+		user_id: p.user_id,
+		created_at: p.created_at
+	})
+);
 
 /** A segment's history, newest first, with the name of who made each change. */
 export function listRevisions(db: Db, segmentId: string) {
