@@ -1,8 +1,10 @@
+import os from 'node:os';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { onInvalid } from '../lib/http.ts';
+import { createSemaphore } from '../media/semaphore.ts';
 import { presegmentBodySchema } from './presegment.schemas.ts';
 import { applyProposals, proposeForRecording } from './presegment.service.ts';
 
@@ -11,6 +13,9 @@ import { applyProposals, proposeForRecording } from './presegment.service.ts';
  * `apply: false` previews the proposals; `apply: true` inserts those that overlap no segment.
  */
 export function presegmentRoutes(deps: Deps) {
+	// A preview decodes the whole recording: one ffmpeg per core at most, the rest queue (a user
+	// dragging a threshold slider sends many).
+	const slots = createSemaphore(Math.max(1, os.availableParallelism()));
 	return new Hono<AuthEnv>().post(
 		'/',
 		requireRole('admin', 'reviewer', 'transcriber'),
@@ -19,7 +24,8 @@ export function presegmentRoutes(deps: Deps) {
 			const { apply, ...options } = c.req.valid('json');
 			const recordingId = c.req.param('recordingId') ?? '';
 			// The client going away (a newer preview, a closed tab) stops ffmpeg.
-			const proposed = await proposeForRecording(deps, { recordingId, options, signal: c.req.raw.signal });
+			const signal = c.req.raw.signal;
+			const proposed = await slots.run(() => proposeForRecording(deps, { recordingId, options, signal }));
 			if (!proposed.ok) return c.json(proposed.body, proposed.status);
 			if (!apply) return c.json({ proposals: proposed.proposals }, 200);
 

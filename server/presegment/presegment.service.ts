@@ -15,11 +15,12 @@ import { proposeFromAudio } from './vad.ts';
 /** An expected failure, returned so the route answers it with its status (the CLI with an exit code). */
 export type PresegmentFailure = { ok: false; status: 404 | 409 | 422; body: ApiErrorBody };
 
-const fail = (status: PresegmentFailure['status'], code: string, message: string): PresegmentFailure => ({
-	ok: false,
-	status,
-	body: apiError(code, message)
-});
+const fail = (
+	status: PresegmentFailure['status'],
+	code: string,
+	message: string,
+	details: Record<string, unknown> = {}
+): PresegmentFailure => ({ ok: false, status, body: apiError(code, message, details) });
 
 /**
  * The file to analyse: the playback rendition when ingest has made it (smaller to decode than
@@ -29,7 +30,7 @@ export async function locateAudio(deps: Pick<Deps, 'db' | 'storage'>, recordingI
 	const recording = await findRecordingAudio(deps.db, recordingId);
 	if (!recording) return fail(404, 'not_found', 'Recording not found');
 	if (recording.state !== 'ready' || !(Number(recording.duration_ms) > 0)) {
-		return fail(409, 'not_ready', `The recording's audio is not ready (state: ${recording.state})`);
+		return fail(409, 'not_ready', `The recording's audio is not ready (state: ${recording.state})`, { state: recording.state });
 	}
 	const playback = deps.storage.playbackPath(recording.id);
 	const original = deps.storage.originalPath(recording.sha256, recording.original_ext);

@@ -248,7 +248,7 @@ describe.each(DB_KINDS)('presegment API on %s', (kind) => {
 		});
 		const res = await presegment(id, { apply: true });
 		expect(res.status).toBe(409);
-		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_ready');
+		expect(((await res.json()) as { error: { code: string; state: string } }).error).toMatchObject({ code: 'not_ready', state });
 		expect(await countRows('segment', id)).toBe(0);
 	});
 
