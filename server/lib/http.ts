@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { ZodError } from 'zod';
 import { apiError } from './errors.ts';
 
 /**
@@ -7,11 +6,11 @@ import { apiError } from './errors.ts';
  * `400 { error: { code: 'invalid_request', message, issues } }`.
  */
 export function onInvalid(
-	result: { success: true } | { success: false; error: ZodError },
+	result: { success: true } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } },
 	c: Context
 ) {
 	if (!result.success) {
-		const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+		const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 		const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
 		return c.json(apiError('invalid_request', message || 'Invalid request', { issues }), 400);
 	}
