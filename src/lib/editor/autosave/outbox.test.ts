@@ -556,11 +556,11 @@ describe('Outbox conflicts', () => {
 		expect(h.api.segments.has(a.id)).toBe(false);
 	});
 
-	it('an edit of a segment someone deleted is a conflict; keepMine brings it back with the same id', async () => {
+	it('an edit of a segment someone deleted is a conflict; keepMine restores it and applies the edit', async () => {
 		const h = harness();
-		const a = serverHas(h.api, seg('seg-a-0000000000000001'));
+		const a = serverHas(h.api, seg('seg-a-0000000000000001', { texts: { transcript: '舊' } }));
 		const outbox = await h.open();
-		h.api.segments.delete(a.id);
+		h.api.deleteAsOther(a.id);
 		const local = withText(a, '仲喺度');
 		void outbox.record({ type: 'update', segment: local, previous: a });
 		await vi.advanceTimersByTimeAsync(700);
@@ -568,8 +568,44 @@ describe('Outbox conflicts', () => {
 		expect(conflict).toMatchObject({ op: 'update', server: null });
 		await outbox.keepMine(conflict.key);
 		await vi.advanceTimersByTimeAsync(10);
-		expect(h.api.requests().at(-1)).toMatchObject({ method: 'POST', body: { id: a.id } });
-		expect(h.api.segments.get(a.id)?.texts.transcript).toBe('仲喺度');
+		expect(h.api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+			`PATCH /api/segments/${a.id}`,
+			`POST /api/recordings/${REC}/segments`,
+			`GET /api/segments/${a.id}/revisions`,
+			`POST /api/segments/${a.id}/restore`,
+			`PATCH /api/segments/${a.id}`
+		]);
+		expect(h.api.segments.get(a.id)).toMatchObject({ version: 3, texts: { transcript: '仲喺度' } });
+		expect(outbox.snapshot()).toMatchObject({ status: 'saved', pendingCount: 0 });
+	});
+
+	it('an undo of a delete that was already saved brings the segment back without asking', async () => {
+		const h = harness();
+		const a = serverHas(h.api, seg('seg-a-0000000000000001', { texts: { transcript: '返嚟' } }));
+		const outbox = await h.open();
+		void outbox.record({ type: 'delete', segment: a });
+		await vi.advanceTimersByTimeAsync(700);
+		expect(h.api.segments.has(a.id)).toBe(false);
+		void outbox.record({ type: 'create', segment: a });
+		await vi.advanceTimersByTimeAsync(700);
+		expect(h.api.segments.get(a.id)).toMatchObject({ version: 2, texts: { transcript: '返嚟' } });
+		expect(h.api.requests('PATCH')).toHaveLength(0);
+		expect(outbox.snapshot()).toMatchObject({ status: 'saved', conflicts: [] });
+	});
+
+	it("does not bring back a segment someone else deleted while the user's create was replayed", async () => {
+		const h = harness();
+		const outbox = await h.open();
+		const b = seg('seg-b-0000000000000002', { version: 0 });
+		h.api.dropResponses = 1;
+		void outbox.record({ type: 'create', segment: withText(b, '我嘅') });
+		await vi.advanceTimersByTimeAsync(700);
+		h.api.deleteAsOther(b.id);
+		await vi.advanceTimersByTimeAsync(3000);
+		expect(h.api.segments.has(b.id)).toBe(false);
+		expect(outbox.snapshot().conflicts[0]).toMatchObject({ segmentId: b.id, server: null, local: { texts: { transcript: '我嘅' } } });
+		await outbox.takeTheirs(outbox.snapshot().conflicts[0].key);
+		expect(h.adopted.at(-1)).toEqual([b.id, null]);
 	});
 
 	it('asks the user when a replayed create comes back changed by someone else and more edits wait', async () => {

@@ -255,7 +255,7 @@ export class Outbox {
 		const target = entry.target as SegmentData;
 		if (!server) {
 			// Deleted on the server: bring the segment back with the same id.
-			return this.#requeue(entry, { op: 'create', base: null, target: { ...target }, baseVersion: null });
+			return this.#requeue(entry, { op: 'create', base: null, target: { ...target }, baseVersion: null, recreate: true });
 		}
 		let desired = snapshotSegment(server);
 		for (const f of diffFields(entry.base, target)) desired = withField(desired, f, getField(target, f));
@@ -507,11 +507,13 @@ export class Outbox {
 		this.#persist(entry);
 		await this.#writes;
 
-		let res: Response;
-		let body: Record<string, unknown>;
+		let answer: { status: number; body: Record<string, unknown> } | null;
 		try {
-			res = await this.#request(entry);
-			body = await readJson(res);
+			const res = await this.#request(entry);
+			answer = { status: res.status, body: await readJson(res) };
+			if (entry.op === 'create' && answer.status === 409 && errorOf(409, answer.body).code === 'segment_deleted') {
+				answer = await this.#recreate(entry, answer.body);
+			}
 		} catch {
 			// No answer (offline, DNS, reset, timeout, a body cut off): the entry stays uncertain.
 			this.#sending.delete(entry.key);
@@ -519,9 +521,41 @@ export class Outbox {
 			return;
 		}
 		this.#sending.delete(entry.key);
-		this.#handleResponse(entry, res.status, body);
+		if (answer) this.#handleResponse(entry, answer.status, answer.body);
 		this.#emit();
 		this.#pump();
+	}
+
+	/**
+	 * A create for an id the server knows as deleted. If this user deleted it (an undo of their own
+	 * delete) or chose "keep mine" over someone's delete, bring it back with the restore endpoint
+	 * and turn the entry into an edit of the restored segment. If someone else deleted it, that is
+	 * a conflict for the user. Returns the answer to handle, or null when handled here. Throws
+	 * when the server cannot be reached.
+	 */
+	async #recreate(entry: OutboxEntry, postBody: Record<string, unknown>) {
+		const base = this.#o.baseUrl;
+		const id = encodeURIComponent(entry.segmentId);
+		const revRes = await this.#fetch(`${base}/api/segments/${id}/revisions`, { method: 'GET' });
+		const revBody = await readJson(revRes);
+		if (UNREACHABLE_STATUSES.has(revRes.status)) throw new Error(`HTTP ${revRes.status}`);
+		const revisions = (revBody.revisions ?? []) as { id: string; action: string; userId: string | null }[];
+		const deletion = revRes.ok ? revisions.find((r) => r.action === 'delete') : undefined;
+		if (!deletion) return { status: 409, body: postBody };
+		if (!entry.recreate && deletion.userId !== this.#o.userId) {
+			entry.uncertain = false;
+			this.#toConflictState(entry, null);
+			return null;
+		}
+		entry.recreate = true;
+		this.#persist(entry);
+		await this.#writes;
+		const res = await this.#fetch(`${base}/api/segments/${id}/restore`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ revisionId: deletion.id })
+		});
+		return { status: res.status, body: await readJson(res) };
 	}
 
 	#request(entry: OutboxEntry): Promise<Response> {
@@ -544,13 +578,17 @@ export class Outbox {
 			url = `${base}/api/segments/${encodeURIComponent(entry.segmentId)}?version=${entry.baseVersion ?? 0}`;
 			init = { method: 'DELETE' };
 		}
+		return this.#fetch(url, init);
+	}
+
+	#fetch(url: string, init: RequestInit): Promise<Response> {
 		const controller = new AbortController();
 		const timer = setTimeout(() => controller.abort(), this.#o.requestTimeoutMs);
-		init.signal = controller.signal;
-		init.credentials = 'same-origin';
 		// fetch rejects with a TypeError when offline and with an AbortError on our timeout; the
 		// caller treats every rejection as "no answer".
-		return this.#o.transport(url, init).finally(() => clearTimeout(timer));
+		return this.#o
+			.transport(url, { ...init, signal: controller.signal, credentials: 'same-origin' })
+			.finally(() => clearTimeout(timer));
 	}
 
 	#handleResponse(entry: OutboxEntry, status: number, body: Record<string, unknown>) {
@@ -573,6 +611,7 @@ export class Outbox {
 		if (status >= 200 && status < 300) {
 			delete entry.error;
 			if (entry.op === 'delete' || !segment) return this.#complete(entry, null, false);
+			if (entry.op === 'create' && entry.recreate) return this.#editRestored(entry, segment);
 			// A create can answer 200 with the existing segment (a replay): if it differs from what
 			// we sent, someone changed it since.
 			const foreign = entry.op === 'create' && !!entry.target && diffFields(segment, entry.target).length > 0;
@@ -605,6 +644,21 @@ export class Outbox {
 		entry.state = 'rejected';
 		entry.error = errorOf(status, body);
 		this.#persist(entry);
+	}
+
+	/** The server restored the segment for a recreate: what is left is an edit of it. */
+	#editRestored(entry: OutboxEntry, segment: ServerSegment) {
+		this.#known.set(entry.segmentId, segment.version);
+		const restored = snapshotSegment(segment);
+		if (!entry.target || diffFields(restored, entry.target).length === 0) return this.#complete(entry, segment, false);
+		entry.op = 'update';
+		entry.base = restored;
+		entry.baseVersion = segment.version;
+		entry.uncertain = false;
+		delete entry.recreate;
+		this.#forced.add(entry.segmentId);
+		this.#persist(entry);
+		this.#o.onSaved?.(entry.segmentId, segment);
 	}
 
 	#onUnreachable() {

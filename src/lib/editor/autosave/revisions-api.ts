@@ -1,17 +1,8 @@
+import type { RevisionDto } from '$server/segments/segments.mapper';
 import type { ServerSegment } from './types.ts';
 
 /** One row of GET /api/segments/:id/revisions (newest first). */
-export interface Revision {
-	id: string;
-	segmentId: string;
-	version: number;
-	action: 'create' | 'update' | 'delete' | 'restore';
-	before: ServerSegment | null;
-	after: ServerSegment | null;
-	userId: string | null;
-	userName: string | null;
-	createdAt: string;
-}
+export type Revision = RevisionDto;
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 

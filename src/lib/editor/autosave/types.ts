@@ -1,3 +1,5 @@
+import type { SegmentDto } from '$server/segments/segments.mapper';
+
 /**
  * The segment fields the autosave engine reads and writes. Structurally a subset of the API's
  * SegmentDto, so DTOs (and the editor's own segment objects, with extra fields) fit as they are.
@@ -14,13 +16,15 @@ export interface SegmentData {
 	version: number;
 }
 
-/** A segment as the server returned it (SegmentDto), kept whole for display. */
-export type ServerSegment = SegmentData & {
-	createdBy?: string | null;
-	createdAt?: string;
-	updatedBy?: string | null;
-	updatedAt?: string;
-};
+/**
+ * A segment as the server returned it: the API's SegmentDto, whose audit fields are optional
+ * here so test doubles and editor copies fit too.
+ */
+export type ServerSegment = SegmentData & Partial<Pick<SegmentDto, 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'>>;
+
+/** Fails to compile if the API's SegmentDto stops carrying a field autosave writes. */
+type AssertSegmentData<T extends SegmentData> = T;
+export type SegmentDtoFits = AssertSegmentData<SegmentDto>;
 
 /**
  * One editor change. `previous` is the segment before the change (null for a create); for a
@@ -77,6 +81,11 @@ export interface OutboxEntry {
 	server?: ServerSegment | null;
 	/** Set with state 'rejected': why the server refused the change. */
 	error?: { status: number; code: string; message: string };
+	/**
+	 * A create that may bring back a segment deleted on the server (the user's own delete undone,
+	 * or "keep mine" over someone's delete): sent through the restore endpoint.
+	 */
+	recreate?: boolean;
 	/** Earliest time to retry after a 5xx/429 (ms since epoch). */
 	notBefore?: number;
 }

@@ -14,6 +14,8 @@ export interface LoggedRequest {
  */
 export class FakeSegmentsApi {
 	readonly segments = new Map<string, ServerSegment>();
+	/** Deleted segments by id, with who deleted them (the engine under test is 'user-1'). */
+	readonly deleted = new Map<string, { segment: ServerSegment; userId: string }>();
 	readonly log: LoggedRequest[] = [];
 	/** Every request fails like fetch does without a network. */
 	offline = false;
@@ -66,6 +68,14 @@ export class FakeSegmentsApi {
 		return next;
 	}
 
+	/** Another user's delete, straight into the store. */
+	deleteAsOther(id: string) {
+		const current = this.segments.get(id);
+		if (!current) throw new Error(`no segment ${id}`);
+		this.segments.delete(id);
+		this.deleted.set(id, { segment: current, userId: 'other' });
+	}
+
 	requests(method?: string) {
 		return method ? this.log.filter((r) => r.method === method) : this.log;
 	}
@@ -76,6 +86,9 @@ export class FakeSegmentsApi {
 			const id = String(body.id);
 			const existing = this.segments.get(id);
 			if (existing) return json({ segment: existing }, 200);
+			if (this.deleted.has(id)) {
+				return json({ error: { code: 'segment_deleted', message: 'Deleted; restore it instead' } }, 409);
+			}
 			const invalid = this.#invalidTimes(Number(body.startMs), Number(body.endMs));
 			if (invalid) return invalid;
 			const segment: ServerSegment = {
@@ -94,6 +107,21 @@ export class FakeSegmentsApi {
 			this.segments.set(id, segment);
 			return json({ segment }, 201);
 		}
+		const revisionsMatch = /^\/api\/segments\/([^/]+)\/revisions$/.exec(url.pathname);
+		if (revisionsMatch && method === 'GET') {
+			const gone = this.deleted.get(revisionsMatch[1]);
+			const revisions = gone ? [{ id: `del-${revisionsMatch[1]}`, action: 'delete', version: gone.segment.version, userId: gone.userId }] : [];
+			return json({ revisions }, 200);
+		}
+		const restoreMatch = /^\/api\/segments\/([^/]+)\/restore$/.exec(url.pathname);
+		if (restoreMatch && method === 'POST') {
+			const gone = this.deleted.get(restoreMatch[1]);
+			if (!gone || body?.revisionId !== `del-${restoreMatch[1]}`) return json({ error: { code: 'not_found', message: 'No revision' } }, 404);
+			const segment = { ...gone.segment, version: gone.segment.version + 1 };
+			this.deleted.delete(segment.id);
+			this.segments.set(segment.id, segment);
+			return json({ segment }, 200);
+		}
 		const segmentMatch = /^\/api\/segments\/([^/]+)$/.exec(url.pathname);
 		if (segmentMatch) {
 			const current = this.segments.get(segmentMatch[1]);
@@ -104,6 +132,7 @@ export class FakeSegmentsApi {
 			}
 			if (method === 'DELETE') {
 				this.segments.delete(current.id);
+				this.deleted.set(current.id, { segment: current, userId: 'user-1' });
 				return json({ ok: true }, 200);
 			}
 			if (method === 'PATCH' && body) {
