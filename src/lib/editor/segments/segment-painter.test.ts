@@ -48,7 +48,7 @@ function store(n: number, durationMs: number, texts = true) {
 		endMs: Math.round(i * step + step * 0.8),
 		speakerId: null,
 		dialectTagId: null,
-		texts: texts ? { transcript: `第${i}句话` } : {},
+		texts: (texts ? { transcript: `第${i}句话` } : {}) as Record<string, string>,
 		status: 'new'
 	}));
 	s.load(segs);

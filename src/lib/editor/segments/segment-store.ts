@@ -499,7 +499,10 @@ export class SegmentStore {
 			this.#byId.set(s.id, s);
 			sorted.push(s);
 		}
-		sorted.sort(compareSegments);
+		// The API already returns (startMs, id) order: check in O(n) before paying for a sort.
+		let ordered = true;
+		for (let i = 1; i < sorted.length && ordered; i++) ordered = compareSegments(sorted[i - 1], sorted[i]) < 0;
+		if (!ordered) sorted.sort(compareSegments);
 		this.#rebuildIndexes(sorted);
 		this.#undo = [];
 		this.#redo = [];
@@ -984,7 +987,7 @@ export class SegmentStore {
 	}
 
 	#rebuildIndexes(sorted: EditorSegment[]): boolean {
-		this.#all.build(sorted);
+		this.#all.build(sorted, false);
 		const groups = new Map<string, EditorSegment[]>();
 		for (const s of sorted) {
 			const key = laneKeyOf(s.speakerId);
@@ -995,7 +998,7 @@ export class SegmentStore {
 		this.#lanes = new Map();
 		for (const [key, g] of groups) {
 			const lane = new SortedIndex();
-			lane.build(g);
+			lane.build(g, false);
 			this.#lanes.set(key, lane);
 		}
 		for (const key of this.#pinned) if (!this.#lanes.has(key)) this.#lanes.set(key, new SortedIndex());

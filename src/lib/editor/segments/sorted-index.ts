@@ -25,13 +25,16 @@ export class SortedIndex {
 		this.ends = new Float64Array(capacity);
 	}
 
-	/** Replaces the contents with `sorted` (already in (startMs, id) order). O(n). */
-	build(sorted: readonly EditorSegment[]): void {
+	/**
+	 * Replaces the contents with `sorted` (already in (startMs, id) order). O(n). The index takes
+	 * ownership of the array unless `copy` is set.
+	 */
+	build(sorted: EditorSegment[], copy = true): void {
 		const n = sorted.length;
 		const cap = Math.max(64, n + (n >> 2));
 		this.starts = new Float64Array(cap);
 		this.ends = new Float64Array(cap);
-		this.items = sorted.slice();
+		this.items = copy ? sorted.slice() : sorted;
 		let maxLen = 0;
 		for (let i = 0; i < n; i++) {
 			const s = sorted[i];
