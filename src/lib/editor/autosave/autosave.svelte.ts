@@ -92,9 +92,9 @@ export class Autosave {
 		this.outbox.resume();
 	}
 
-	destroy() {
+	destroy(): Promise<void> {
 		this.#unsubscribe();
-		this.outbox.stop();
+		return this.outbox.stop();
 	}
 
 	#apply(s: OutboxSnapshot) {

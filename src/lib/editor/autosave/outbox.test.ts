@@ -352,7 +352,7 @@ describe('Outbox persistence', () => {
 		const outbox = await h.open();
 		const seenAtSend: number[] = [];
 		const fetch = h.api.fetch;
-		outbox.stop();
+		await outbox.stop();
 		const o2 = await h.open({
 			transport: (url, init) => {
 				seenAtSend.push(h.storage.entries.size);
@@ -378,7 +378,7 @@ describe('Outbox persistence', () => {
 		await first.record({ type: 'create', segment: b });
 		await vi.advanceTimersByTimeAsync(5000);
 		expect(h.api.segments.get(a.id)?.texts.transcript).toBe('');
-		first.stop(); // the tab reloads
+		await first.stop(); // the tab reloads
 
 		h.api.offline = false;
 		const second = await h.open({ ownerId: 'tab-2' });
@@ -407,7 +407,7 @@ describe('Outbox persistence', () => {
 		expect(tab2.snapshot().pendingCount).toBe(0);
 		expect(h.api.requests()).toHaveLength(0);
 
-		tab1.stop(); // closed (or crashed: the browser drops its Web Lock either way)
+		await tab1.stop(); // closed (or crashed: the browser drops its Web Lock either way)
 		h.api.offline = false;
 		await vi.advanceTimersByTimeAsync(1000);
 		expect(h.api.segments.get(a.id)?.texts.transcript).toBe('兩個分頁');

@@ -153,15 +153,18 @@ export class Outbox {
 		this.#pump();
 	}
 
-	/** Stops sending and timers, and lets another engine take over the remaining entries. */
-	stop() {
+	/**
+	 * Stops sending and timers; once the pending storage writes are done, lets another engine
+	 * take over the remaining entries.
+	 */
+	stop(): Promise<void> {
 		this.#stopped = true;
 		this.#unsubscribeNetwork?.();
 		if (this.#claimTimer) clearInterval(this.#claimTimer);
 		this.#clearTimer('wake');
 		this.#clearTimer('retry');
-		this.#liveness.release(this.ownerId);
 		for (const w of this.#waiters.splice(0)) w.resolve(false);
+		return this.#writes.then(() => this.#liveness.release(this.ownerId));
 	}
 
 	/**
