@@ -478,7 +478,7 @@ export class Outbox {
 	#setWake(at: number, now: number) {
 		if (at === this.#wakeAt && this.#wakeTimer) return;
 		this.#clearTimer('wake');
-		if (at === Infinity) return;
+		if (at === Infinity || this.#stopped) return;
 		this.#wakeAt = at;
 		this.#wakeTimer = setTimeout(() => {
 			this.#wakeTimer = null;
@@ -674,6 +674,7 @@ export class Outbox {
 
 	#retryLater(delay: number) {
 		this.#clearTimer('retry');
+		if (this.#stopped) return;
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
 			this.#unauthenticated = false;

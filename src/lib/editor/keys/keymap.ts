@@ -15,7 +15,7 @@ export type ActionGroup = (typeof ACTION_GROUPS)[number];
  * Where an action's bindings may fire:
  * - `auto`: bindings with Ctrl/Alt/⌘, F-keys and Esc fire everywhere, bare keys only outside
  *   text fields (so typing never triggers them);
- * - `text`: only in a text field (Enter = save and next);
+ * - `text`: only in a segment's text field (`data-segment-field`): Enter = save and next;
  * - `nav`: never in a text field, whatever the modifiers (Ctrl+Z there is the field's own undo).
  */
 export type ActionScope = 'auto' | 'text' | 'nav';

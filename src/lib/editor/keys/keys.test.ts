@@ -37,7 +37,8 @@ function el(tagName: string, attrs: Record<string, string> = {}, extra: Partial<
 	};
 }
 
-const textarea = el('TEXTAREA');
+/** A segment's text field: the page marks it (or its row) with data-segment-field. */
+const textarea = el('TEXTAREA', {}, { closest: (s: string) => (s === '[data-segment-field]' ? {} : null) });
 const page = el('DIV');
 
 afterEach(() => {
@@ -214,6 +215,15 @@ describe(resolveShortcut.name, () => {
 		expect(at(key('ArrowDown'), el('DIV', { role: 'option' }))).toBeNull();
 		expect(at(key('m'), button)).toBe('mergeNext');
 		expect(at(key('k', { altKey: true }), button)).toBe('playPause');
+	});
+
+	it('saves-and-advances on Enter only in segment text fields, not in a search box', () => {
+		expect(at(key('Enter'), textarea)).toBe('commitAndNext');
+		expect(at(key('Enter', { shiftKey: true }), textarea)).toBe('commitAndPrevious');
+		const search = el('INPUT', {}, { type: 'search' });
+		expect(at(key('Enter'), search)).toBeNull();
+		expect(at(key(' ', { ctrlKey: true }), search)).toBe('playPause');
+		expect(at(key('1'), search)).toBeNull();
 	});
 
 	it('keeps undo inside a text field for the field itself', () => {

@@ -47,9 +47,10 @@ export function resolveShortcut(event: KeyEventLike, bindings: CompiledBinding[]
 	if (ctx.composing || ctx.target === 'blocked') return null;
 	for (const b of bindings) {
 		if (!matchCombo(b.combo, event)) continue;
-		if (b.scope === 'text' && ctx.target !== 'text') continue;
+		const typing = ctx.target === 'text' || ctx.target === 'segmentText';
+		if (b.scope === 'text' && ctx.target !== 'segmentText') continue;
 		if (b.scope === 'nav') {
-			if (ctx.target === 'text') continue;
+			if (typing) continue;
 			if (ctx.target === 'control' && CONTROL_KEYS.has(b.combo.key) && !b.combo.ctrl && !b.combo.alt && !b.combo.meta) continue;
 		}
 		return b;

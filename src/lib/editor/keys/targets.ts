@@ -1,6 +1,11 @@
 /** Where a key event happens, as far as shortcuts care. */
 export type TargetKind =
-	/** A text field: only bindings with Ctrl/Alt/⌘, F-keys and Esc (and `text` actions) fire. */
+	/**
+	 * A segment's text field (marked `data-segment-field` on it or an ancestor): like `text`, plus
+	 * the `text` actions (Enter = save and go to the next segment).
+	 */
+	| 'segmentText'
+	/** Any other text field (search, pickers): only bindings with Ctrl/Alt/⌘, F-keys and Esc fire. */
 	| 'text'
 	/** A button, link, select, slider…: keys the control uses itself (Space, Enter, arrows) don't fire. */
 	| 'control'
@@ -47,8 +52,9 @@ export function classifyTarget(target: unknown): TargetKind {
 	if (el.closest?.('[data-shortcuts="off"], dialog[open], [aria-modal="true"]')) return 'blocked';
 	const tag = el.tagName.toUpperCase();
 	const role = el.getAttribute?.('role') ?? '';
-	if (tag === 'TEXTAREA' || el.isContentEditable || TEXT_ROLES.has(role)) return 'text';
-	if (tag === 'INPUT') return TEXT_INPUT_TYPES.has((el.type ?? '').toLowerCase()) ? 'text' : 'control';
+	const text = () => (el.closest?.('[data-segment-field]') ? 'segmentText' : 'text');
+	if (tag === 'TEXTAREA' || el.isContentEditable || TEXT_ROLES.has(role)) return text();
+	if (tag === 'INPUT') return TEXT_INPUT_TYPES.has((el.type ?? '').toLowerCase()) ? text() : 'control';
 	if (tag === 'SELECT' || tag === 'BUTTON' || tag === 'SUMMARY' || (tag === 'A' && el.getAttribute?.('href') !== null)) {
 		return 'control';
 	}
