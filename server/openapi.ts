@@ -593,7 +593,7 @@ const paths: Record<string, Record<string, unknown>> = {
 			tags: ['segments'],
 			summary: 'Propose segments from voice activity (silencedetect-style), or insert them',
 			description: `${WRITERS} With apply=false only proposals are returned; with apply=true those overlapping no existing segment are inserted.`,
-			requestBody: body(ref('PresegmentOptions'), false),
+			requestBody: body(ref('PresegmentOptions')),
 			responses: {
 				200: json(obj({ proposals: { type: 'array', items: obj({ startMs: int(), endMs: int() }) } }), 'Preview (apply=false)'),
 				201: json(
