@@ -44,8 +44,22 @@ export class Autosave {
 	}
 
 	/** Records one editor change ({type, segment, previous}); resolves once it is persisted. */
-	record(change: SegmentChange): Promise<void> {
-		return this.outbox.record(change);
+	record(change: SegmentChange, recordingId?: string): Promise<void> {
+		return this.outbox.record(change, recordingId);
+	}
+
+	/**
+	 * Records a batch from the segment store's onChange: edits, undos and redos are saved;
+	 * batches that came from the server ('load', 'remote') or only moved the view are not.
+	 *
+	 * @example
+	 * store.onChange((batch) => autosave.recordBatch(batch, recording.id));
+	 */
+	recordBatch(batch: { origin: string; changes: readonly SegmentChange[] }, recordingId: string): Promise<void> {
+		if (batch.origin !== 'edit' && batch.origin !== 'undo' && batch.origin !== 'redo') return Promise.resolve();
+		let last: Promise<void> = Promise.resolve();
+		for (const change of batch.changes) last = this.outbox.record(change, recordingId);
+		return last;
 	}
 
 	/** Sends pending edits now (e.g. on Enter); true once saved, false if it cannot for now. */

@@ -1,22 +1,22 @@
-import { SCALAR_FIELDS, type FieldKey, type SegmentData } from './types.ts';
+import { SCALAR_FIELDS, type FieldKey, type SegmentData, type SegmentLike } from './types.ts';
 
 /**
  * A plain, structured-clone-safe copy of a segment's saved fields. Editor state may be a Svelte
  * proxy, which IndexedDB cannot store, and must not be shared with the outbox by reference.
  */
-export function snapshotSegment(segment: SegmentData): SegmentData {
+export function snapshotSegment(segment: SegmentLike, recordingId?: string): SegmentData {
 	const texts: Record<string, string> = {};
 	for (const [key, value] of Object.entries(segment.texts ?? {})) texts[key] = String(value ?? '');
 	return {
 		id: segment.id,
-		recordingId: segment.recordingId,
+		recordingId: segment.recordingId ?? recordingId ?? '',
 		startMs: segment.startMs,
 		endMs: segment.endMs,
 		speakerId: segment.speakerId ?? null,
 		dialectTagId: segment.dialectTagId ?? null,
 		texts,
 		status: segment.status,
-		version: segment.version
+		version: segment.version ?? 0
 	};
 }
 

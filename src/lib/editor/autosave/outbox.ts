@@ -97,7 +97,7 @@ export class Outbox {
 	#seq = 0;
 	#loaded = false;
 	#stopped = false;
-	#buffer: SegmentChange[] = [];
+	#buffer: { change: SegmentChange; recordingId?: string }[] = [];
 	#ready: Promise<void> | null = null;
 	#browserOnline = true;
 	#reachable = true;
@@ -148,7 +148,7 @@ export class Outbox {
 			this.#claimTimer = setInterval(() => void this.#claimOrphans().then(() => this.#pump()), this.#o.claimIntervalMs);
 		}
 		this.#loaded = true;
-		for (const change of this.#buffer.splice(0)) this.#apply(change);
+		for (const { change, recordingId } of this.#buffer.splice(0)) this.#apply(change, recordingId);
 		this.#emit();
 		this.#pump();
 	}
@@ -169,15 +169,16 @@ export class Outbox {
 
 	/**
 	 * Records one editor change. Returns once it is persisted (it is sent after the debounce).
-	 * Call it for every change, in the order they happen.
+	 * Call it for every change, in the order they happen. `recordingId` is used for segments that
+	 * do not carry one.
 	 */
-	record(change: SegmentChange): Promise<void> {
-		if (this.#stopped) throw new Error('Outbox is stopped');
+	record(change: SegmentChange, recordingId?: string): Promise<void> {
+		if (this.#stopped) return Promise.reject(new Error('Outbox is stopped'));
 		if (!this.#loaded) {
-			this.#buffer.push(change);
+			this.#buffer.push({ change, recordingId });
 			return (this.#ready ?? this.start()).then(() => this.#writes);
 		}
-		this.#apply(change);
+		this.#apply(change, recordingId);
 		this.#emit();
 		this.#schedule();
 		return this.#writes;
@@ -306,14 +307,15 @@ export class Outbox {
 
 	// ---- enqueueing -------------------------------------------------------------------------
 
-	#apply(change: SegmentChange) {
+	#apply(change: SegmentChange, recordingId?: string) {
 		const now = this.#o.now();
-		const target = change.type === 'delete' ? null : snapshotSegment(change.segment);
+		const target = change.type === 'delete' ? null : snapshotSegment(change.segment, recordingId);
 		const prevRaw =
 			change.type === 'create' ? null : change.type === 'delete' ? (change.previous ?? change.segment) : change.previous;
-		const previous = prevRaw ? snapshotSegment(prevRaw) : null;
+		const previous = prevRaw ? snapshotSegment(prevRaw, recordingId ?? target?.recordingId) : null;
 		const ref = target ?? previous;
 		if (!ref) throw new TypeError('A segment change needs the segment');
+		if (!ref.recordingId) throw new TypeError(`Segment ${ref.id} has no recordingId: pass it to record()`);
 		const queue = this.#queues.get(ref.id) ?? [];
 		const tail = queue.at(-1);
 

@@ -27,13 +27,23 @@ type AssertSegmentData<T extends SegmentData> = T;
 export type SegmentDtoFits = AssertSegmentData<SegmentDto>;
 
 /**
- * One editor change. `previous` is the segment before the change (null for a create); for a
- * delete, `segment` is the segment as it was when deleted (either field may carry it).
+ * A segment as the editor holds it: a segment made in the editor may not carry `recordingId`
+ * (then `record` is given it) nor a `version` yet (0 until the server confirms it).
+ */
+export type SegmentLike = Omit<SegmentData, 'recordingId' | 'version' | 'texts'> & {
+	recordingId?: string;
+	version?: number;
+	texts: Readonly<Record<string, string>>;
+};
+
+/**
+ * One editor change, as the segment store emits it. `previous` is the segment before the change
+ * (null for a create); for a delete, `previous` (or `segment`) is the segment as it was.
  */
 export type SegmentChange =
-	| { type: 'create'; segment: SegmentData; previous?: SegmentData | null }
-	| { type: 'update'; segment: SegmentData; previous: SegmentData | null }
-	| { type: 'delete'; segment: SegmentData | null; previous?: SegmentData | null };
+	| { type: 'create'; segment: SegmentLike; previous?: SegmentLike | null }
+	| { type: 'update'; segment: SegmentLike; previous: SegmentLike | null }
+	| { type: 'delete'; segment: SegmentLike | null; previous?: SegmentLike | null };
 
 export const SCALAR_FIELDS = ['startMs', 'endMs', 'speakerId', 'dialectTagId', 'status'] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
