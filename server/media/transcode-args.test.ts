@@ -5,6 +5,7 @@ import {
 	buildIngestArgs,
 	buildRenditionOnlyArgs,
 	buildTailCheckArgs,
+	canClipFromOriginal,
 	msToSeconds,
 	opusArgs
 } from './transcode-args.ts';
@@ -107,10 +108,34 @@ describe(buildClipArgs.name, () => {
 		]);
 	});
 
+	it('resamples WAV and FLAC clips when asked, never Opus', () => {
+		expect(buildClipArgs({ ...common, format: 'wav', sampleRate: 44100 })).toContain('-ar');
+		expect(buildClipArgs({ ...common, format: 'flac', sampleRate: 44100 }).join(' ')).toContain('-ar 44100 -c:a flac');
+		expect(buildClipArgs({ ...common, format: 'opus', sampleRate: 44100 })).not.toContain('-ar');
+	});
+
 	it.each([
 		[1000, 1000],
 		[2000, 1000]
 	])('rejects start %i, end %i', (startMs, endMs) => {
 		expect(() => buildClipArgs({ ...common, startMs, endMs, format: 'wav' })).toThrow(RangeError);
+	});
+});
+
+describe(canClipFromOriginal.name, () => {
+	it.each([
+		['wav', true],
+		['flac', true],
+		['ogg', true],
+		['aiff', true],
+		['mov,mp4,m4a,3gp,3g2,mj2', true],
+		['mp3', false],
+		['aac', false],
+		['matroska,webm', false],
+		['asf', false],
+		['amr', false],
+		['', false]
+	])('%j → %s', (formatName, expected) => {
+		expect(canClipFromOriginal(formatName)).toBe(expected);
 	});
 });

@@ -89,6 +89,19 @@ export function buildTailCheckArgs(options: { input: string; fromMs: number; sam
 	];
 }
 
+/** Demuxers (ffprobe `format_name` parts) whose input-side seek is both exact and sublinear. */
+const FAST_EXACT_SEEK_FORMATS = new Set(['wav', 'w64', 'aiff', 'flac', 'ogg', 'mov', 'mp4', 'm4a', 'caf']);
+
+/**
+ * Whether clips can be cut from the original, or should come from the Ogg Opus rendition. MP3, ADTS
+ * AAC, AMR, ASF and cue-less WebM seek exactly only by parsing every frame from the start (ffmpeg's
+ * generic index: 0.6 s at 9.7 h into an MP3, linear in the position), so they are cut from the
+ * rendition, which seeks by bisection and shares the original's timeline (it was decoded from it).
+ */
+export function canClipFromOriginal(formatName: string): boolean {
+	return formatName.split(',').some((name) => FAST_EXACT_SEEK_FORMATS.has(name));
+}
+
 /**
  * Cuts [startMs, endMs) of `input` into a self-contained file. `-ss` goes before `-i` (input-side
  * seek: a clip late in a 10-h file costs what one at its start does); the re-encode makes the cut
@@ -105,12 +118,15 @@ export function buildClipArgs(options: {
 	endMs: number;
 	format: ClipFormat;
 	channels: number;
+	/** Resample WAV and FLAC clips to this rate (cutting from the 48 kHz rendition of a 44.1 kHz original). */
+	sampleRate?: number;
 }): string[] {
 	const { startMs, endMs } = options;
 	if (!(endMs > startMs)) throw new RangeError(`clip end ${endMs} must be after start ${startMs}`);
+	const rate = options.sampleRate ? ['-ar', String(options.sampleRate)] : [];
 	const codec: Record<ClipFormat, string[]> = {
-		wav: ['-c:a', 'pcm_s16le', '-f', 'wav'],
-		flac: ['-c:a', 'flac', '-f', 'flac'],
+		wav: [...rate, '-c:a', 'pcm_s16le', '-f', 'wav'],
+		flac: [...rate, '-c:a', 'flac', '-f', 'flac'],
 		opus: [...opusArgs(options.channels), '-f', 'ogg']
 	};
 	return [

@@ -12,9 +12,11 @@ const CLIP_CACHE_VERSION = 1;
 
 export interface ClipRequest {
 	recordingId: string;
-	/** The stored original to cut from. */
+	/** The file to cut from: the original, or the rendition (see canClipFromOriginal). */
 	input: string;
 	channels: number;
+	/** Output rate for WAV and FLAC when cutting from the rendition; absent keeps the input's. */
+	sampleRate?: number;
 	startMs: number;
 	endMs: number;
 	format: ClipFormat;

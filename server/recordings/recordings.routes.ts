@@ -7,7 +7,7 @@ import { AppError, apiError } from '../lib/errors.ts';
 import { notFound, onInvalid } from '../lib/http.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
 import { PEAKS_VERSION } from '../media/peaks-format.ts';
-import { CLIP_FORMATS } from '../media/transcode-args.ts';
+import { CLIP_FORMATS, canClipFromOriginal } from '../media/transcode-args.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { createClipService } from './clips.service.ts';
 import { sendFile } from './file-response.ts';
@@ -129,9 +129,11 @@ export function recordingsRoutes(deps: Deps) {
 				if (row.state !== 'ready') return notReady(c, row);
 				let clipPath: string;
 				try {
+					const fromOriginal = canClipFromOriginal(row.format_name);
 					clipPath = await clips.getClip({
 						recordingId: row.id,
-						input: storage.originalPath(row.sha256, row.original_ext),
+						input: fromOriginal ? storage.originalPath(row.sha256, row.original_ext) : storage.playbackPath(row.id),
+						sampleRate: fromOriginal ? undefined : row.sample_rate,
 						channels: row.channels,
 						startMs: start,
 						endMs: end,

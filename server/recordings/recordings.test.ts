@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerPool, type WorkerPool } from '../jobs/worker-pool.ts';
 import { newId, nowIso } from '../lib/ids.ts';
+import { resolveMediaTools, runTool } from '../media/ffmpeg.ts';
 import { parsePeaks } from '../media/peaks-format.ts';
 import { probeAudio } from '../media/probe.ts';
 import { makeTone, makeVideoOnly } from '../media/test-audio.ts';
@@ -17,13 +18,17 @@ const fixtures = mkdtempSync(path.join(os.tmpdir(), 'fangyan-rec-fixtures-'));
 const fixture = (name: string) => path.join(fixtures, name);
 
 beforeAll(async () => {
-	const { resolveMediaTools } = await import('../media/ffmpeg.ts');
 	const { ffmpeg } = resolveMediaTools({ ffmpegPath: process.env.FFMPEG_PATH });
 	// 3 s mono 16 kHz, a 1 kHz sine at half scale: 96 kB, under the test upload limit.
 	await makeTone(ffmpeg, fixture('tone.wav'), { seconds: 3, sampleRate: 16000, frequency: 1000, amplitude: 0.5 });
 	await makeTone(ffmpeg, fixture('other.flac'), { seconds: 2, sampleRate: 22050, channels: 2, frequency: 300 });
 	await makeTone(ffmpeg, fixture('big.wav'), { seconds: 12, sampleRate: 16000 });
 	await makeVideoOnly(ffmpeg, fixture('video.mkv'));
+	// Silence, then a tone from exactly 1.000 s: shows where a clip really starts.
+	await runTool(ffmpeg, [
+		'-v', 'error', '-y', '-f', 'lavfi', '-i', "aevalsrc='if(gte(t,1),0.5*sin(2*PI*440*t),0)':s=22050:d=3",
+		'-c:a', 'libmp3lame', '-b:a', '64k', fixture('step.mp3')
+	]);
 	writeFileSync(fixture('text.wav'), 'Not audio at all, just words.\n'.repeat(50));
 	writeFileSync(fixture('empty.wav'), '');
 	for (const [source, target] of [
@@ -373,6 +378,29 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 				'v1-1000-2000.wav'
 			]);
 			expect(readdirSync(ctx.deps.storage.tmpDir)).toEqual([]);
+		});
+
+		it('cuts an MP3 recording from its rendition, on the same timeline, at the original rate', async () => {
+			const res = await upload(fixture('step.mp3'), 'step.mp3', admin.cookie, {}, otherProjectId);
+			expect(res.status).toBe(202);
+			const step = await waitUntilSettled(((await res.json()) as { recording: RecordingDto }).recording.id);
+			expect(step.state).toBe('ready');
+			const wav = await ctx.request(`/api/recordings/${step.id}/clip?start=900&end=1100&format=wav`, { cookie: admin.cookie });
+			expect(wav.status).toBe(200);
+			const bytes = Buffer.from(await wav.arrayBuffer());
+			const out = path.join(fixtures, `step-${kind}.wav`);
+			writeFileSync(out, bytes);
+			const info = await probeAudio(ctx.deps.media.ffprobe, out);
+			expect(info).toMatchObject({ sampleRate: 22050, channels: 1, durationMs: 200 });
+			// ~0 until the tone starts 100 ms into the clip, loud after.
+			const chunks: Buffer[] = [];
+			await runTool(ctx.deps.media.ffmpeg, ['-v', 'error', '-i', out, '-f', 's16le', 'pipe:1'], { onStdout: (c) => chunks.push(c) });
+			const raw = Buffer.concat(chunks);
+			const pcm = new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+			const peak = (fromMs: number, toMs: number) =>
+				Math.max(...Array.from(pcm.subarray(Math.round((fromMs * 22050) / 1000), Math.round((toMs * 22050) / 1000)), Math.abs));
+			expect(peak(0, 95)).toBeLessThan(800);
+			expect(peak(105, 200)).toBeGreaterThan(10_000);
 		});
 
 		it.each([
