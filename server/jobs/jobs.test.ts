@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,6 +134,9 @@ describe.each(DB_KINDS)('jobs on %s', (kind) => {
 		await started;
 		await sleep(30);
 		await first.stop();
+		// Its ffmpeg was killed, not left running.
+		const children = spawnSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout;
+		expect(children.split('\n')).not.toContain('ffmpeg');
 		const states = await Promise.all(ids.map(async (id) => (await findRecordingById(ctx.deps.db, id))!.state));
 		expect(states.filter((s) => s === 'ready').length).toBeLessThan(3);
 		expect(states).not.toContain('processing');

@@ -103,12 +103,22 @@ export interface RunOptions {
  */
 export function runTool(binary: string, args: string[], options: RunOptions = {}): Promise<{ pid: number | undefined }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(binary, args, {
-			stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'pipe'],
-			signal: options.signal
-		});
+		const { signal } = options;
+		if (signal?.aborted) return reject(abortError(signal));
+		const child = spawn(binary, args, { stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'pipe'] });
 		let tail = '';
 		let partial = '';
+		let aborted = false;
+		let killTimer: NodeJS.Timeout | undefined;
+		// On abort: SIGTERM (ffmpeg stops within a packet), SIGKILL if it lingers; the promise settles
+		// only once the process is gone, so a stopped pool leaves no ffmpeg behind.
+		const onAbort = () => {
+			aborted = true;
+			child.kill('SIGTERM');
+			killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+			killTimer.unref();
+		};
+		signal?.addEventListener('abort', onAbort, { once: true });
 		child.stderr!.setEncoding('utf8');
 		child.stderr!.on('data', (text: string) => {
 			tail = (tail + text).slice(-4000);
@@ -119,11 +129,21 @@ export function runTool(binary: string, args: string[], options: RunOptions = {}
 			}
 		});
 		if (options.onStdout) child.stdout!.on('data', options.onStdout);
-		child.on('error', (err) => reject(err));
+		child.on('error', (err) => {
+			signal?.removeEventListener('abort', onAbort);
+			reject(err);
+		});
 		child.on('close', (code) => {
+			signal?.removeEventListener('abort', onAbort);
+			clearTimeout(killTimer);
 			if (partial && options.onStderrLine) options.onStderrLine(partial);
-			if (code === 0) resolve({ pid: child.pid });
+			if (aborted) reject(abortError(signal!));
+			else if (code === 0) resolve({ pid: child.pid });
 			else reject(new FfmpegError(code, tail, args));
 		});
 	});
+}
+
+function abortError(signal: AbortSignal): Error {
+	return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }
