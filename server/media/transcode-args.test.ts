@@ -29,10 +29,10 @@ describe(msToSeconds.name, () => {
 
 describe(opusArgs.name, () => {
 	it.each([
-		[1, ['-c:a', 'libopus', '-b:a', '32k', '-ac', '1']],
-		[2, ['-c:a', 'libopus', '-b:a', '48k', '-ac', '2']],
-		[6, ['-c:a', 'libopus', '-b:a', '48k', '-ac', '2']],
-		[0, ['-c:a', 'libopus', '-b:a', '32k', '-ac', '1']]
+		[1, ['-c:a', 'libopus', '-b:a', '32k', '-compression_level', '6', '-ac', '1']],
+		[2, ['-c:a', 'libopus', '-b:a', '48k', '-compression_level', '6', '-ac', '2']],
+		[6, ['-c:a', 'libopus', '-b:a', '48k', '-compression_level', '6', '-ac', '2']],
+		[0, ['-c:a', 'libopus', '-b:a', '32k', '-compression_level', '6', '-ac', '1']]
 	])('%i input channels', (channels, expected) => {
 		expect(opusArgs(channels)).toEqual(expected);
 	});
@@ -46,7 +46,7 @@ describe(buildIngestArgs.name, () => {
 			expected: [
 				...base,
 				'-i', '/o/a.wav',
-				'-map', '0:a:0', '-map_metadata', '-1', '-c:a', 'libopus', '-b:a', '32k', '-ac', '1', '-f', 'ogg', '/t/p.ogg',
+				'-map', '0:a:0', '-map_metadata', '-1', '-c:a', 'libopus', '-b:a', '32k', '-compression_level', '6', '-ac', '1', '-f', 'ogg', '/t/p.ogg',
 				'-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'
 			]
 		},
@@ -56,7 +56,7 @@ describe(buildIngestArgs.name, () => {
 			expected: [
 				...base,
 				'-i', 'in.m4a',
-				'-map', '0:a:0', '-map_metadata', '-1', '-c:a', 'libopus', '-b:a', '48k', '-ac', '2', '-f', 'ogg', 'p.ogg',
+				'-map', '0:a:0', '-map_metadata', '-1', '-c:a', 'libopus', '-b:a', '48k', '-compression_level', '6', '-ac', '2', '-f', 'ogg', 'p.ogg',
 				'-map', '0:a:0', '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'
 			]
 		}
@@ -97,7 +97,7 @@ describe(buildClipArgs.name, () => {
 	it.each([
 		{ format: 'wav' as const, codec: ['-c:a', 'pcm_s16le', '-f', 'wav'] },
 		{ format: 'flac' as const, codec: ['-c:a', 'flac', '-f', 'flac'] },
-		{ format: 'opus' as const, codec: ['-c:a', 'libopus', '-b:a', '48k', '-ac', '2', '-f', 'ogg'] }
+		{ format: 'opus' as const, codec: ['-c:a', 'libopus', '-b:a', '48k', '-compression_level', '6', '-ac', '2', '-f', 'ogg'] }
 	])('$format: -ss before -i, exact -t, re-encoded', ({ format, codec }) => {
 		expect(buildClipArgs({ ...common, format })).toEqual([
 			...base,
