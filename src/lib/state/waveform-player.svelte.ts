@@ -11,8 +11,9 @@ import {
 	visibleDurationMs,
 	visibleRange,
 	xToTime,
+	pxToMs,
 	zoomAtTime,
-	zoomStep,
+	ZOOM_STEP,
 	type Viewport
 } from '$lib/editor/timeline/timeline';
 import { peakWindow, peaksPerSecond, pickPeaksLevel, toWaveSurferPeaks, type Peaks, type PeaksLevel } from '$lib/utils/peaks';
@@ -206,9 +207,13 @@ export class WaveformPlayer {
 
 	/** One zoom step in (+1) or out (−1) around the playhead when visible, else the centre. */
 	zoomStep(direction: 1 | -1) {
-		const x = this.msToX(this.currentMs);
-		const anchor = x >= 0 && x <= this.viewport.widthPx ? x : this.viewport.widthPx / 2;
-		this.setViewport(zoomStep(this.viewport, direction, anchor));
+		const v = this.viewport;
+		const { startMs, endMs } = visibleRange(v);
+		// A little tolerance: at the very end the playhead's x can come out a hair past the width.
+		const slack = pxToMs(v, 1);
+		const visible = this.currentMs >= startMs - slack && this.currentMs <= endMs + slack;
+		const anchorMs = visible ? this.currentMs : (startMs + endMs) / 2;
+		this.setViewport(zoomAtTime(v, v.pxPerSec * (direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP), anchorMs));
 	}
 
 	/** Shows the whole recording. */

@@ -6,14 +6,16 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 	// The page polls with invalidate('app:recording') until processing is over.
 	depends('app:recording');
-	await parent();
 	const rest = createRest(fetch);
-	const { recording } = await orError(rest.getRecording(params.id));
-	const [{ project }, peaks] = await Promise.all([
-		orError(rest.getProject(recording.projectId)),
-		recording.state === 'ready' ? loadPeaks(rest.getPeaks(recording.id)) : null
+	// The peaks are asked for alongside the recording (a 409 just means "still processing"), so the
+	// waveform is one round trip closer; the project is only needed for the breadcrumb and names.
+	const [, { recording }, peaks] = await Promise.all([
+		parent(),
+		orError(rest.getRecording(params.id)),
+		loadPeaks(rest.getPeaks(params.id))
 	]);
-	return { recording, project, peaks };
+	const { project } = await orError(rest.getProject(recording.projectId));
+	return { recording, project, peaks: recording.state === 'ready' ? peaks : null };
 };
 
 /** Parsed peaks; `pending` while the server still writes them, `failed` with a reason otherwise. */
