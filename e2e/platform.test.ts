@@ -184,12 +184,25 @@ describe('platform in Chromium', () => {
 		const t = await page.evaluate(() => (document.querySelector('[data-testid="audio"]') as HTMLAudioElement).currentTime);
 		expect(t).toBeGreaterThan(0.5);
 
-		// Keyboard: the waveform is focusable and Home seeks to the start.
-		await page.getByTestId('waveform-frame').focus();
+		// Keyboard: the waveform is focusable; Home seeks to the start, + zooms, Space plays, and
+		// the view pages along with the playhead.
+		const frame = page.getByTestId('waveform-frame');
+		await frame.focus();
 		await page.keyboard.press('Home');
 		await page.waitForFunction(() => (document.querySelector('[data-testid="audio"]') as HTMLAudioElement).currentTime === 0);
+		const fitted = Number(await frame.getAttribute('data-px-per-sec'));
 		await page.keyboard.press('+');
 		await page.keyboard.press('+');
+		await page.waitForFunction((px) => Number(document.querySelector('[data-testid="waveform-frame"]')!.getAttribute('data-px-per-sec')) > px * 1.9, fitted);
+		expect(await frame.getAttribute('data-start-ms')).toBe('0');
+		await page.keyboard.press(' ');
+		await page.waitForFunction(
+			() => (document.querySelector('[data-testid="audio"]') as HTMLAudioElement).currentTime > 3,
+			undefined,
+			{ timeout: 15_000 }
+		);
+		await page.keyboard.press(' ');
+		expect(Number(await frame.getAttribute('data-start-ms'))).toBeGreaterThan(1000);
 		expect(await page.getByTestId('zoom-out').isEnabled()).toBe(true);
 		await shot('05-recording-zoomed');
 	});

@@ -16,7 +16,7 @@ import {
 	ZOOM_STEP,
 	type Viewport
 } from '$lib/editor/timeline/timeline';
-import { peakWindow, peaksPerSecond, pickPeaksLevel, toWaveSurferPeaks, type Peaks, type PeaksLevel } from '$lib/utils/peaks';
+import { peakWindow, peaksPerSecond, pickPeaksLevel, toWaveSurferPeaks, type Peaks } from '$lib/utils/peaks';
 
 export const PLAYBACK_RATES = [0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2] as const;
 
@@ -65,7 +65,6 @@ export class WaveformPlayer {
 	levelPeaksPerSecond = $state(0);
 
 	#host: HTMLElement | null = null;
-	#channels = new WeakMap<PeaksLevel, [Float32Array, Float32Array]>();
 	#frame = 0;
 	#stopAtMs: number | null = null;
 
@@ -174,11 +173,14 @@ export class WaveformPlayer {
 		else await this.play();
 	}
 
+	/** Moves the playhead, and the view with it when it would land off screen. */
 	seek(ms: number) {
 		const clamped = Math.min(Math.max(0, ms), this.durationMs);
 		this.ws?.setTime(clamped / 1000);
 		this.#stopAtMs = null;
 		this.#onTime(clamped);
+		const { startMs, endMs } = visibleRange(this.viewport);
+		if (clamped < startMs || clamped > endMs) this.reveal(clamped);
 	}
 
 	skip(deltaMs: number) {
@@ -297,13 +299,15 @@ export class WaveformPlayer {
 		const { endMs } = visibleRange(v);
 		const w = peakWindow(this.peaks, level, v.startMs, endMs);
 		if (w.end - w.first < 2) return null;
-		let channels = this.#channels.get(level);
-		if (!channels) {
-			channels = toWaveSurferPeaks(level);
-			this.#channels.set(level, channels);
-		}
+		// Only the visible slice is converted (a few thousand values per draw): converting whole
+		// levels would hold ~30 MB of floats for a 10-hour recording zoomed in.
+		const count = w.end - w.first;
+		const channels = toWaveSurferPeaks({
+			peakCount: count,
+			data: level.data.subarray(2 * w.first, 2 * w.end)
+		});
 		return {
-			channels: [channels[0].subarray(w.first, w.end), channels[1].subarray(w.first, w.end)],
+			channels,
 			startMs: w.startMs,
 			durationMs: w.endMs - w.startMs
 		};
