@@ -132,3 +132,17 @@ export function pickPeaksLevel(peaks: Peaks, pixelsPerSecond: number): PeaksLeve
 	}
 	return chosen;
 }
+
+/**
+ * A level as floats in −1..1, min/max interleaved as stored: the shape wavesurfer.js takes as one
+ * channel of `peaks` (it draws each pixel from the extremes of the values under it).
+ *
+ * @example
+ * const level = pickPeaksLevel(peaks, 100);
+ * wavesurfer.load(audioUrl, [peaksToFloat32(level)], peaks.durationMs / 1000);
+ */
+export function peaksToFloat32(level: PeaksLevel): Float32Array {
+	const out = new Float32Array(level.data.length);
+	for (let i = 0; i < out.length; i++) out[i] = level.data[i]! / 127;
+	return out;
+}

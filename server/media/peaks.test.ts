@@ -9,6 +9,7 @@ import {
 	fineSamplesPerPeak,
 	levelPeakCounts,
 	parsePeaks,
+	peaksToFloat32,
 	pickPeaksLevel,
 	quantizeSample
 } from './peaks-format.ts';
@@ -88,6 +89,10 @@ describe(createPeaksBuilder.name, () => {
 			expect(fine.data[2 * i + 1]).toBeLessThanOrEqual(64);
 		}
 		expect(readFileSync(out).byteLength).toBe(16 + 12 + 600);
+		const floats = peaksToFloat32(fine);
+		expect(floats).toHaveLength(600);
+		expect(Math.max(...floats)).toBeCloseTo(0.5, 1);
+		expect(Math.min(...floats)).toBeCloseTo(-0.5, 1);
 		expect(readdirSync(dir).filter((f) => f.startsWith('peaks-fine-'))).toEqual([]);
 	});
 
