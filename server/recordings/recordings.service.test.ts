@@ -119,6 +119,26 @@ describe.each(DB_KINDS)('importRecordingFromFile on %s', (kind) => {
 		}
 	});
 
+	it('lets one of two concurrent imports of the same bytes win; the other gets 409 duplicate', async () => {
+		const same = await makeTone(ctx.deps.media.ffmpeg, path.join(fixtures, `race-${kind}.wav`), { seconds: 1, frequency: 321 });
+		const rowsBefore = await rowCount();
+		const results = await Promise.allSettled(
+			[1, 2].map((i) => importRecordingFromFile(ctx.deps, { projectId: projectA, filePath: same, name: `race${i}.wav`, userId: null }))
+		);
+		const won = results.filter((r) => r.status === 'fulfilled');
+		const lost = results.filter((r) => r.status === 'rejected');
+		expect(won).toHaveLength(1);
+		expect(lost).toHaveLength(1);
+		expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
+			status: 409,
+			code: 'duplicate',
+			details: { recordingId: (won[0] as PromiseFulfilledResult<{ id: string }>).value.id }
+		});
+		expect(await rowCount()).toBe(rowsBefore + 1);
+		const { sha256 } = (won[0] as PromiseFulfilledResult<{ sha256: string }>).value;
+		expect(existsSync(ctx.deps.storage.originalPath(sha256, 'wav'))).toBe(true);
+	});
+
 	it.each([
 		[{ name: '../evil.flac' }, 400, 'invalid_file_name'],
 		[{ projectId: 'nope' }, 404, 'not_found'],
