@@ -231,6 +231,30 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 		await expectRejected(send, 413, 'too_large');
 	});
 
+	it('cleans up when the client goes away in the middle of an upload', async () => {
+		const { body, headers } = multipart('cut.flac', readFileSync(fixture('other.flac')));
+		let sent = false;
+		const stream = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (!sent) {
+					sent = true;
+					controller.enqueue(new Uint8Array(body.subarray(0, Math.floor(body.length / 2))));
+				} else {
+					controller.error(new Error('client went away'));
+				}
+			}
+		});
+		const send = () =>
+			ctx.request(`/api/projects/${projectId}/recordings`, {
+				method: 'POST',
+				body: stream,
+				headers: { 'content-type': headers['content-type'] },
+				cookie: admin.cookie,
+				duplex: 'half'
+			} as RequestInit);
+		await expectRejected(send, 400, 'invalid_request');
+	});
+
 	it('rejects a request that is not multipart, or has no file part', async () => {
 		await expectRejected(() => ctx.json('POST', `/api/projects/${projectId}/recordings`, { file: 'x' }, admin.cookie), 400, 'invalid_request');
 		const form = new FormData();
