@@ -5,8 +5,9 @@ import type {
 	ApiErrorBody,
 	CreateProjectInput,
 	ProjectDto,
-	ProjectSummaryDto,
-	RecordingDto
+	ProjectList,
+	RecordingDto,
+	RecordingList
 } from './types.ts';
 
 type Fetch = typeof globalThis.fetch;
@@ -48,13 +49,6 @@ export class ApiError extends Error {
 	}
 }
 
-/** The JSON body of a 2xx response, or a thrown ApiError. */
-export async function readJson<T>(res: Response | Promise<Response>): Promise<T> {
-	const r = await res;
-	if (!r.ok) throw await ApiError.from(r);
-	return (await r.json()) as T;
-}
-
 /**
  * Where to send someone without a session: the first-run setup while no account exists, else
  * sign-in, coming back to the current page afterwards.
@@ -93,31 +87,34 @@ function withSessionCheck(fetch: Fetch): Fetch {
 	};
 }
 
+/** What a typed call returns, narrowed to the parts `okJson` needs. */
+type JsonResponse<T> = Pick<Response, 'ok' | 'status' | 'statusText'> & { json(): Promise<T> };
+
+/** The JSON body of a 2xx typed response (a typed hc call), or a thrown ApiError. */
+async function okJson<T>(call: Promise<JsonResponse<unknown>>): Promise<T> {
+	const res = await call;
+	if (!res.ok) throw await ApiError.from(res as Pick<Response, 'status' | 'statusText' | 'json'>);
+	return (await res.json()) as T;
+}
+
 /**
- * Projects and recordings over plain fetch with the hand-written contract types from types.ts,
- * until their routes are typed through `AppType` (the other engineers are writing them now).
- * Same 401 handling as the typed client.
+ * The calls the pages make, over the typed client, each resolving to its 2xx body or throwing an
+ * ApiError (so `load` can turn failures into error pages and components into messages).
  */
 export function createRest(fetch: Fetch = globalThis.fetch) {
-	const f = withSessionCheck(fetch);
-	const json = (method: string, body: unknown): RequestInit => ({
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body)
-	});
-	const seg = encodeURIComponent;
+	const { api } = createApi(fetch);
 	return {
-		listProjects: () => readJson<{ projects: ProjectSummaryDto[] }>(f('/api/projects')),
+		listProjects: () => okJson<ProjectList>(api.projects.$get()),
 		getProject: (idOrSlug: string) =>
-			readJson<{ project: ProjectDto }>(f(`/api/projects/${seg(idOrSlug)}`)),
+			okJson<{ project: ProjectDto }>(api.projects[':projectId'].$get({ param: { projectId: idOrSlug } })),
 		createProject: (input: CreateProjectInput) =>
-			readJson<{ project: ProjectDto }>(f('/api/projects', json('POST', input))),
+			okJson<{ project: ProjectDto }>(api.projects.$post({ json: input })),
 		listRecordings: (projectId: string) =>
-			readJson<{ recordings: RecordingDto[] }>(f(`/api/projects/${seg(projectId)}/recordings`)),
-		getRecording: (id: string) => readJson<{ recording: RecordingDto }>(f(`/api/recordings/${seg(id)}`)),
+			okJson<RecordingList>(api.projects[':projectId'].recordings.$get({ param: { projectId } })),
+		getRecording: (id: string) => okJson<{ recording: RecordingDto }>(api.recordings[':id'].$get({ param: { id } })),
 		/** The FYPK peaks file; ApiError 409 `not_ready` while the recording is processing. */
-		getPeaks: async (id: string, signal?: AbortSignal) => {
-			const res = await f(`/api/recordings/${seg(id)}/peaks`, { signal });
+		getPeaks: async (id: string, init?: RequestInit) => {
+			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });
 			if (!res.ok) throw await ApiError.from(res);
 			return res.arrayBuffer();
 		}

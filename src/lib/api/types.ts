@@ -1,91 +1,27 @@
 /**
- * API shapes the front end needs before the server routes that return them are typed through
- * `AppType`. They mirror the HTTP API contract (contract.md) field for field; once a route's
- * types flow through `hc<AppType>`, replace its hand-written type here with
- * `InferResponseType<…>` and delete the duplicate. This is the only file that redeclares DTOs.
+ * API shapes as the server declares them: inferred from `AppType` through the typed client, so a
+ * change on the server is a type error here rather than a surprise at run time. Nothing is
+ * redeclared by hand except the error body every route shares.
  */
-export type { UserDto } from '$server/users/users.mapper';
-export type { Role } from '$server/db/schema';
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import type { Api } from './client.ts';
 
-/** `{ error: { code, message, …details } }`, the body of every failed /api call. */
-export interface ApiErrorBody {
-	error: { code: string; message: string; [detail: string]: unknown };
-}
+type A = Api['api'];
 
-export interface ProjectSummaryDto {
-	id: string;
-	slug: string;
-	name: string;
-	description: string;
-	recordingCount: number;
-	totalDurationMs: number;
-	segmentCount: number;
-	createdAt: string;
-	updatedAt: string;
-}
+export type UserDto = InferResponseType<A['auth']['me']['$get'], 200>['user'];
+export type Role = UserDto['role'];
 
-export interface DialectTagDto {
-	id: string;
-	parentId: string | null;
-	code: string;
-	nameEn: string;
-	nameZh: string;
-	sortOrder: number;
-}
+export type ProjectList = InferResponseType<A['projects']['$get'], 200>;
+export type ProjectSummaryDto = ProjectList['projects'][number];
+export type ProjectDto = InferResponseType<A['projects'][':projectId']['$get'], 200>['project'];
+export type DialectTagDto = ProjectDto['dialectTags'][number];
+export type TextLayerDto = ProjectDto['textLayers'][number];
+export type SpeakerDto = ProjectDto['speakers'][number];
+export type CreateProjectInput = InferRequestType<A['projects']['$post']>['json'];
 
-export interface TextLayerDto {
-	id: string;
-	key: string;
-	nameEn: string;
-	nameZh: string;
-	sortOrder: number;
-}
+export type RecordingList = InferResponseType<A['projects'][':projectId']['recordings']['$get'], 200>;
+export type RecordingDto = InferResponseType<A['recordings'][':id']['$get'], 200>['recording'];
+export type RecordingState = RecordingDto['state'];
 
-export interface SpeakerDto {
-	id: string;
-	code: string;
-	name: string;
-	gender: string | null;
-	ageBand: string | null;
-	homeDialect: string | null;
-	place: string | null;
-}
-
-export interface ProjectDto extends ProjectSummaryDto {
-	guidelines: string;
-	dialectTags: DialectTagDto[];
-	textLayers: TextLayerDto[];
-	speakers: SpeakerDto[];
-}
-
-export interface CreateProjectInput {
-	name: string;
-	slug?: string;
-	description?: string;
-	guidelines?: string;
-}
-
-export type RecordingState = 'queued' | 'processing' | 'ready' | 'failed';
-
-export interface RecordingDto {
-	id: string;
-	projectId: string;
-	name: string;
-	sha256: string;
-	sizeBytes: number;
-	formatName: string | null;
-	codec: string | null;
-	durationMs: number | null;
-	sampleRate: number | null;
-	channels: number | null;
-	speakerId: string | null;
-	place: string | null;
-	metadata: Record<string, unknown>;
-	state: RecordingState;
-	error: string | null;
-	segmentCount: number;
-	/** Total milliseconds covered by segments. */
-	segmentedMs: number;
-	createdAt: string;
-	updatedAt: string;
-}
+/** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
+export type { ApiErrorBody } from '$server/lib/errors';
