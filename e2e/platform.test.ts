@@ -4,7 +4,7 @@
  * drawing its waveform from served peaks and playing the rendition, the language switch, and
  * signing out and in again. The steps share one install and run in order.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
@@ -100,10 +100,14 @@ describe('platform in Chromium', () => {
 
 	step('uploads several files with progress, processes the audio and explains the file that is not audio', async () => {
 		await page.goto(projectPath);
-		const notAudio = path.join(workDir, 'notes.wav');
-		writeFileSync(notAudio, 'this is a text file with an audio extension\n'.repeat(50));
-
-		await page.getByTestId('file-input').setInputFiles([audioFile, notAudio]);
+		// One file through the picker, one dropped on the drop zone (a text file named .wav).
+		await page.getByTestId('file-input').setInputFiles([audioFile]);
+		await page.getByTestId('dropzone').evaluate((zone) => {
+			const dt = new DataTransfer();
+			dt.items.add(new File(['this is a text file with an audio extension\n'.repeat(50)], 'notes.wav', { type: 'audio/wav' }));
+			zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+			zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+		});
 		const items = page.getByTestId('upload-item');
 		await items.first().waitFor();
 		expect(await items.count()).toBe(2);
