@@ -10,13 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveMediaTools } from '../../server/media/ffmpeg.ts';
-import type { BenchGroup, GroupContext } from './lib/group.ts';
+import { browserGroup } from './groups/browser.ts';
+import { clipGroup } from './groups/clip.ts';
+import { ingestGroup } from './groups/ingest.ts';
 import { savesGroup } from './groups/saves.ts';
+import { disposeFixtures } from './lib/fixtures.ts';
+import type { BenchGroup, GroupContext } from './lib/group.ts';
 import { passes, TARGETS } from './targets.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const GROUPS: BenchGroup[] = [savesGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;
@@ -80,15 +84,19 @@ async function main(argv: string[]): Promise<number> {
 	for (const group of groups) {
 		ctx.log(`${group.name}: ${group.title}`);
 		const started = performance.now();
+		const loadBefore = os.loadavg()[0];
+		const loadNote = () => `load average (1 min) ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${ctx.cpuCount} CPUs`;
 		try {
 			const result = await group.run(ctx);
-			outcomes.push({ group, ...result, seconds: (performance.now() - started) / 1000 });
+			outcomes.push({ group, ...result, notes: [...result.notes, loadNote()], seconds: (performance.now() - started) / 1000 });
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			ctx.log(`${group.name} failed: ${message}`);
-			outcomes.push({ group, figures: {}, notes: [], error: message, seconds: (performance.now() - started) / 1000 });
+			outcomes.push({ group, figures: {}, notes: [loadNote()], error: message, seconds: (performance.now() - started) / 1000 });
 		}
 	}
+
+	await disposeFixtures();
 
 	const figures: Record<string, number> = Object.assign({}, ...outcomes.map((o) => o.figures));
 	mkdirSync(RESULTS_DIR, { recursive: true });

@@ -1,10 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const SERVER_CHILD = fileURLToPath(new URL('../server-child.ts', import.meta.url));
+
+/**
+ * `node --import tsx <script>`: one Node process (tsx's own CLI would put a second one in front,
+ * which would count in memory samples and sit between taskset and the server).
+ */
+export function tsxNodeArgs(script: string, args: string[] = []): string[] {
+	return ['--import', import.meta.resolve('tsx'), script, ...args];
+}
 
 export interface ServerChild {
 	url: string;
@@ -31,8 +37,7 @@ export async function startServerChild(options: {
 	cpu?: number;
 	timeoutMs?: number;
 }): Promise<ServerChild> {
-	const tsxCli = require.resolve('tsx/cli');
-	const nodeArgs = [tsxCli, SERVER_CHILD];
+	const nodeArgs = tsxNodeArgs(SERVER_CHILD);
 	const command = options.cpu === undefined ? process.execPath : 'taskset';
 	const args = options.cpu === undefined ? nodeArgs : ['-c', String(options.cpu), process.execPath, ...nodeArgs];
 	const child = spawn(command, args, {

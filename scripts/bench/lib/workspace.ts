@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SESSION_COOKIE } from '../../../server/auth/auth.middleware.ts';
@@ -12,6 +12,7 @@ import type { Deps } from '../../../server/deps.ts';
 import { loadConfig } from '../../../server/env.ts';
 import { createLogger } from '../../../server/lib/logger.ts';
 import { resolveMediaTools } from '../../../server/media/ffmpeg.ts';
+import { findProjectId } from '../../../server/projects/projects.repository.ts';
 import { createProject } from '../../../server/projects/projects.service.ts';
 import { createStorage } from '../../../server/storage/paths.ts';
 import { insertUser } from '../../../server/users/users.repository.ts';
@@ -33,8 +34,8 @@ export interface Workspace {
 	remove(): Promise<void>;
 }
 
-export async function createWorkspace(options: { role?: Role; dataDir?: string } = {}): Promise<Workspace> {
-	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fangyan-bench-'));
+/** The dependencies the server would build over `dataDir` (its SQLite database, migrated). */
+export async function openDeps(dataDir: string): Promise<{ deps: Deps; handle: DbHandle }> {
 	const config = loadConfig({ FANGYAN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', FANGYAN_DEMO: '0' });
 	const handle = createDb({ url: config.databaseUrl });
 	await migrateToLatest(handle.db);
@@ -48,6 +49,17 @@ export async function createWorkspace(options: { role?: Role; dataDir?: string }
 		loginThrottle: createLoginThrottle(),
 		notifyJobs: () => {}
 	};
+	return { deps, handle };
+}
+
+/**
+ * A new workspace in a temp directory, or in `dataDir` (reusing its project and recordings when it
+ * holds an earlier workspace). `keep` leaves the directory in place on remove().
+ */
+export async function createWorkspace(options: { role?: Role; dataDir?: string; keep?: boolean } = {}): Promise<Workspace> {
+	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fangyan-bench-'));
+	mkdirSync(dataDir, { recursive: true });
+	const { deps, handle } = await openDeps(dataDir);
 	const user = await insertUser(handle.db, {
 		email: `bench-${Date.now()}@example.test`,
 		name: 'Benchmark',
@@ -55,8 +67,10 @@ export async function createWorkspace(options: { role?: Role; dataDir?: string }
 		role: options.role ?? 'admin'
 	});
 	const { token } = await createSession(handle.db, user.id);
+	// A kept workspace (FANGYAN_BENCH_WORKSPACE) already has its project.
 	const project = await createProject(handle.db, { name: 'Benchmark', slug: 'bench', createdBy: user.id });
-	if (!project.ok) throw new Error('could not create the benchmark project');
+	const projectId = project.ok ? project.project.id : await findProjectId(handle.db, 'bench');
+	if (!projectId) throw new Error('could not create the benchmark project');
 	let closed = false;
 	const close = async () => {
 		if (closed) return;
@@ -69,11 +83,11 @@ export async function createWorkspace(options: { role?: Role; dataDir?: string }
 		handle,
 		userId: user.id,
 		cookie: `${SESSION_COOKIE}=${token}`,
-		projectId: project.project.id,
+		projectId,
 		close,
 		async remove() {
 			await close();
-			rmSync(dataDir, { recursive: true, force: true });
+			if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
 }

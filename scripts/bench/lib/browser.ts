@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BUILD_DIR = path.join(ROOT, 'build');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--no-first-run',
+	'--autoplay-policy=no-user-gesture-required'
+];
+const BUILD_INPUTS = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+export const VIEWPORT = { width: 1280, height: 800 };
+
+function newestMtime(entry: string): number {
+	if (!existsSync(entry)) return 0;
+	const stat = statSync(entry);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let newest = stat.mtimeMs;
+	for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+	return newest;
+}
+
+/** Runs `vite build` when build/ is missing or older than its sources (as `npm start` does). */
+export function ensureAppBuilt(log: (line: string) => void): void {
+	const built = path.join(BUILD_DIR, '200.html');
+	const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+	if (builtAt >= Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))))) return;
+	log('building the web app (vite build)…');
+	const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`vite build failed:\n${(result.stderr || result.stdout).slice(-3000)}`);
+}
+
+export function launchChromium(): Promise<Browser> {
+	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A fresh context (empty HTTP cache, no storage) signed in to the server with `cookie`. */
+export async function signedInContext(browser: Browser, serverUrl: string, cookie: string): Promise<BrowserContext> {
+	const context = await browser.newContext({ viewport: VIEWPORT });
+	const [name, value] = cookie.split('=');
+	await context.addCookies([{ name, value, url: serverUrl }]);
+	return context;
+}
+
+/**
+ * Injected before any page script: on every animation frame, looks for a canvas inside an open
+ * shadow root (wavesurfer renders there, our own ruler/overview/segment canvases do not) whose middle
+ * row has a painted pixel, and records `performance.now()` (ms since navigation start) once it does.
+ */
+export const FIRST_WAVEFORM_SCRIPT = `(() => {
+	const shadowCanvases = (root, out) => {
+		for (const el of root.querySelectorAll('*')) {
+			if (el.shadowRoot) {
+				out.push(...el.shadowRoot.querySelectorAll('canvas'));
+				shadowCanvases(el.shadowRoot, out);
+			}
+		}
+		return out;
+	};
+	const painted = () => {
+		for (const canvas of shadowCanvases(document, [])) {
+			if (canvas.width < 2 || canvas.height < 2) continue;
+			const ctx = canvas.getContext('2d');
+			if (!ctx) continue;
+			const row = ctx.getImageData(0, Math.floor(canvas.height / 2), canvas.width, 1).data;
+			for (let i = 3; i < row.length; i += 4) if (row[i] !== 0) return true;
+		}
+		return false;
+	};
+	const tick = () => {
+		if (document.body && painted()) {
+			window.__firstWaveformMs = performance.now();
+			return;
+		}
+		requestAnimationFrame(tick);
+	};
+	requestAnimationFrame(tick);
+})();`;
+
+/** Navigates to `url` and resolves with the first-waveform time (ms since navigation start). */
+export async function timeToFirstWaveform(page: Page, url: string, timeoutMs = 60_000): Promise<number> {
+	await page.addInitScript(FIRST_WAVEFORM_SCRIPT);
+	await page.goto(url, { waitUntil: 'commit' });
+	const handle = await page.waitForFunction(() => (window as unknown as { __firstWaveformMs?: number }).__firstWaveformMs, undefined, {
+		timeout: timeoutMs,
+		polling: 50
+	});
+	return (await handle.jsonValue()) as number;
+}
