@@ -158,21 +158,28 @@ export async function startHarness(options: { env?: Record<string, string> } = {
 }
 
 /**
- * A short test recording in `dir`: espeak-ng speech padded to `seconds` when espeak-ng is there
- * (a waveform with shape), else a 440 Hz tone with a fade, both through ffmpeg.
+ * A short test recording in `dir`: sound for all but the last 1.5 s, then silence, so a drawing
+ * can be checked against the audio. The sound is espeak-ng speech when espeak-ng is installed
+ * (a waveform with shape), else a 440 Hz tone; ffmpeg does the rest.
  */
 export function makeTestAudio(dir: string, seconds = 5, name = 'greeting.wav'): string {
 	const out = path.join(dir, name);
 	const speech = path.join(dir, 'speech.wav');
-	const espeak = spawnSync('espeak-ng', ['-v', 'cmn', '-s', '140', '-w', speech, '你好，这是一个方言转写的测试。'], {
+	const sound = Math.max(0.5, seconds - 1.5);
+	const espeak = spawnSync('espeak-ng', ['-v', 'cmn', '-s', '150', '-w', speech, '你好，这是一个方言转写的测试。'], {
 		encoding: 'utf8'
 	});
-	const args = existsSync(speech) && espeak.status === 0
-		? ['-i', speech, '-af', `apad=whole_dur=${seconds}`, '-t', String(seconds)]
-		: ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-af', `afade=t=out:st=${seconds / 2}:d=${seconds / 2}`];
+	const input =
+		existsSync(speech) && espeak.status === 0
+			? ['-i', speech]
+			: ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${sound}`];
 	const result = spawnSync(
 		process.env.FFMPEG_PATH ?? 'ffmpeg',
-		['-hide_banner', '-nostdin', '-y', ...args, '-ar', '22050', '-ac', '1', out],
+		[
+			'-hide_banner', '-nostdin', '-y', ...input,
+			'-af', `atrim=0:${sound},apad=whole_dur=${seconds}`,
+			'-ar', '22050', '-ac', '1', out
+		],
 		{ encoding: 'utf8' }
 	);
 	if (result.status !== 0) throw new Error(`ffmpeg could not make the test audio:\n${result.stderr}`);

@@ -156,11 +156,20 @@ describe('platform in Chromium', () => {
 					columnHeights.push(column);
 				}
 			}
-			return { canvases: canvases.length, inked, total, tallest: Math.max(0, ...columnHeights) };
+			// The test audio ends in 1.5 s of silence: the last tenth of the drawing must be flat.
+			const tail = columnHeights.slice(Math.floor(columnHeights.length * 0.9));
+			return {
+				canvases: canvases.length,
+				inked,
+				total,
+				tallest: Math.max(0, ...columnHeights),
+				tailTallest: Math.max(0, ...tail)
+			};
 		});
 		expect(painted.canvases).toBeGreaterThan(0);
 		expect(painted.inked / painted.total).toBeGreaterThan(0.01);
 		expect(painted.tallest).toBeGreaterThan(20);
+		expect(painted.tailTallest).toBeLessThan(painted.tallest / 10);
 
 		const id = recordingPath.split('/').pop();
 		const peaks = requests.filter((r) => r.url().endsWith(`/api/recordings/${id}/peaks`));
