@@ -18,9 +18,16 @@ type Fetch = typeof globalThis.fetch;
  */
 const NO_REDIRECT_ON_401 = ['/api/auth/login', '/api/auth/setup', '/api/auth/me'];
 
-/** The typed Hono client. In `load`, pass SvelteKit's `fetch`; in components use the default. */
+/**
+ * The typed Hono client. In `load`, pass SvelteKit's `fetch`; in components use the default.
+ *
+ * A 401 from a component's call (the session ended while someone works) sends the page to
+ * sign-in. Calls made in `load` leave that to the navigation: the root layout redirects with the
+ * page being opened as `next` (and `orError` for loads that re-run in place), because during a
+ * navigation `location` is still the page being left.
+ */
 export function createApi(fetch: Fetch = globalThis.fetch) {
-	return hc<AppType>('/', { fetch: withSessionCheck(fetch) });
+	return hc<AppType>('/', { fetch: fetch === globalThis.fetch ? withSessionCheck(fetch) : fetch });
 }
 export type Api = ReturnType<typeof createApi>;
 
