@@ -61,7 +61,7 @@ export async function createTestContext(
 	};
 	const app = createApp(deps);
 
-	const request = (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
+	const request = async (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
 		const headers = new Headers(init.headers);
 		if (init.cookie) headers.set('cookie', init.cookie);
 		return app.request(pathname, { ...init, headers });
