@@ -52,7 +52,7 @@ export function resolveMediaTools(env: { ffmpegPath?: string; ffprobePath?: stri
 	};
 }
 
-function firstWorking(
+export function firstWorking(
 	which: 'ffmpeg' | 'ffprobe',
 	candidates: [BinarySource, string | undefined | null][]
 ): { path: string; source: BinarySource; version: string } {
