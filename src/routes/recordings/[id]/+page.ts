@@ -1,4 +1,4 @@
-import { ApiError, createRest } from '$lib/api/client';
+import { ApiError, createApi, createRest } from '$lib/api/client';
 import { orError } from '$lib/api/load';
 import { parsePeaks, type Peaks } from '$lib/utils/peaks';
 import type { PageLoad } from './$types';
@@ -14,9 +14,21 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 		orError(rest.getRecording(params.id)),
 		loadPeaks(rest.getPeaks(params.id))
 	]);
-	const { project } = await orError(rest.getProject(recording.projectId));
-	return { recording, project, peaks: recording.state === 'ready' ? peaks : null };
+	const ready = recording.state === 'ready';
+	const [{ project }, segments] = await Promise.all([
+		orError(rest.getProject(recording.projectId)),
+		ready ? loadSegments(fetch, recording.id) : Promise.resolve([])
+	]);
+	return { recording, project, segments, peaks: ready ? peaks : null };
 };
+
+/** The recording's segments (the editor overlays this user's unsent edits on them). */
+async function loadSegments(fetch: typeof globalThis.fetch, recordingId: string) {
+	const call = createApi(fetch).api.recordings[':recordingId'].segments.$get({ param: { recordingId } });
+	const res = await call;
+	if (res.status !== 200) return orError<never>(Promise.reject(await ApiError.from(res)));
+	return (await res.json()).segments;
+}
 
 /** Parsed peaks; `pending` while the server still writes them, `failed` with a reason otherwise. */
 async function loadPeaks(
