@@ -19,6 +19,7 @@ export interface ServerRevision {
 	id: string;
 	version: number;
 	action: string;
+	userName: string | null;
 	after: ServerSegment | null;
 	before: ServerSegment | null;
 }
