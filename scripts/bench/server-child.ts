@@ -6,7 +6,9 @@
 import { loadConfig } from '../../server/env.ts';
 import { startServer } from '../../server/index.ts';
 
-const running = await startServer(loadConfig(process.env));
+// BENCH_STATIC_DIR: the bench's private copy of build/ (see snapshotBuild).
+const staticDir = process.env.BENCH_STATIC_DIR || undefined;
+const running = await startServer(loadConfig(process.env), { staticDir });
 process.stdout.write(`${JSON.stringify({ url: running.url, pid: process.pid })}\n`);
 
 let stopping = false;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -37,6 +38,17 @@ export function ensureAppBuilt(log: (line: string) => void): void {
 	const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
 	if (result.status !== 0) throw new Error(`vite build failed:\n${(result.stderr || result.stdout).slice(-3000)}`);
+}
+
+/**
+ * A private copy of build/ for this run: others may rebuild build/ at any moment (npm start, the
+ * e2e harness), and a page served mid-rebuild never draws.
+ */
+export function snapshotBuild(): string {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-bench-build-'));
+	cpSync(BUILD_DIR, dir, { recursive: true });
+	if (!existsSync(path.join(dir, '200.html'))) throw new Error('build/ has no 200.html (a rebuild was in progress?)');
+	return dir;
 }
 
 export function launchChromium(): Promise<Browser> {
