@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { benchRecording } from '../lib/fixtures.ts';
 import type { BenchGroup } from '../lib/group.ts';
@@ -58,6 +59,8 @@ export const clipGroup: BenchGroup = {
 	title: '30-s clips anywhere in a 10-h recording (real HTTP route, cold cache)',
 	async run(ctx) {
 		const { ws, recordingId } = await benchRecording(ctx, 10);
+		// Cold means cold, also in a kept workspace (FANGYAN_BENCH_WORKSPACE) that ran this group before.
+		rmSync(ws.deps.storage.clipCacheDir(recordingId), { recursive: true, force: true });
 		const server = await startServerChild({ dataDir: ws.dataDir });
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 		const notes: string[] = [];

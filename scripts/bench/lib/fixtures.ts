@@ -42,7 +42,7 @@ export async function benchRecording(ctx: GroupContext, hours: 1 | 2 | 10): Prom
 	const known = recordings.get(hours);
 	if (known) return { ws, recordingId: known };
 	await ensureBenchAudio(ctx);
-	ctx.log(`ingesting the ${hours}-h recording for the benchmarks…`);
+	ctx.log(`preparing the ${hours}-h recording (ingest, unless the workspace has it)…`);
 	const outcome = await ingestFile(ws.deps, { projectId: ws.projectId, file: longAudioPath(hours) });
 	recordings.set(hours, outcome.recordingId);
 	return { ws, recordingId: outcome.recordingId };
