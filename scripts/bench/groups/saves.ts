@@ -136,6 +136,8 @@ export const savesGroup: BenchGroup = {
 				`${latencies.length} saves in ${(measuredMs / 1000).toFixed(1)} s; p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
 					`p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; errors ${errors}, version conflicts ${conflicts}`
 			);
+			const over = (ms: number) => latencies.filter((l) => l > ms).length;
+			notes.push(`saves slower than 50 ms: ${over(50)} (${((over(50) / latencies.length) * 100).toFixed(1)} %), than 250 ms: ${over(250)}, than 1 s: ${over(1000)}`);
 			if (errors > 0) notes.push(`WARNING: ${errors} saves failed (non-2xx other than 409)`);
 			return {
 				figures: {
