@@ -176,7 +176,7 @@ export class WaveformPlayer {
 	/** Moves the playhead, and the view with it when it would land off screen. */
 	seek(ms: number) {
 		const clamped = Math.min(Math.max(0, ms), this.durationMs);
-		this.ws?.setTime(clamped / 1000);
+		this.#setMediaTime(clamped);
 		this.#stopAtMs = null;
 		this.#onTime(clamped);
 		const { startMs, endMs } = visibleRange(this.viewport);
@@ -258,7 +258,7 @@ export class WaveformPlayer {
 			const end = this.#stopAtMs;
 			this.#stopAtMs = null;
 			this.ws?.pause();
-			this.ws?.setTime(end / 1000);
+			this.#setMediaTime(end);
 			ms = end;
 		}
 		this.currentMs = Math.round(ms);
@@ -268,6 +268,16 @@ export class WaveformPlayer {
 				this.setViewport(scrollToTime(this.viewport, ms - (endMs - startMs) * 0.1));
 			}
 		}
+	}
+
+	/**
+	 * Seeks the media element itself. wavesurfer's setTime only *defers* a seek while the media is
+	 * still buffering (readyState < HAVE_FUTURE_DATA, i.e. right after the previous seek) and drops
+	 * that deferred time when the previous seek's 'seeking' event arrives: pressing J/L or ←/→ in
+	 * quick succession lost steps. The element queues seeks correctly on its own.
+	 */
+	#setMediaTime(ms: number) {
+		if (this.media) this.media.currentTime = ms / 1000;
 	}
 
 	#scheduleDraw() {
