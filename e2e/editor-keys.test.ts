@@ -292,6 +292,17 @@ describe('editor keyboard loop', () => {
 		await waitAudio(page, '!a.paused', 'playing after the composition');
 		await page.keyboard.press('Alt+k');
 		await waitAudio(page, 'a.paused', 'paused again');
+
+		// A quick tap-tap (both presses before the media's 'play' event): plays, then pauses.
+		await page.evaluate(() => {
+			const el = document.activeElement!;
+			for (let i = 0; i < 2; i++) {
+				el.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, key: 'k', code: 'KeyK', altKey: true }));
+			}
+		});
+		await page.waitForTimeout(400);
+		expect((await audio(page)).paused).toBe(true);
+		expect(await page.getByTestId('play-pause').getAttribute('aria-label')).toBe('Play');
 		state = await audio(page);
 		expect(state.paused).toBe(true);
 	});

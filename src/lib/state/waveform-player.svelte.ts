@@ -169,8 +169,11 @@ export class WaveformPlayer {
 	}
 
 	async toggle() {
-		if (this.playing) this.pause();
-		else await this.play();
+		// The element's own state: `playing` follows wavesurfer's 'play'/'pause' events, which come
+		// a task later, so a quick second press (tap-tap) used to start playback again, not pause.
+		const paused = this.media ? this.media.paused : !this.playing;
+		if (paused) await this.play();
+		else this.pause();
 	}
 
 	/** Moves the playhead, and the view with it when it would land off screen. */
