@@ -3,7 +3,7 @@ import { newId, nowIso } from '../../../server/lib/ids.ts';
 import { createSegments } from '../../../server/segments/segments.service.ts';
 import type { BenchGroup } from '../lib/group.ts';
 import { requestJson } from '../lib/http.ts';
-import { pinToCpu, unpin } from '../lib/proc.ts';
+import { cpuSecondsOf, pinToCpu, unpin } from '../lib/proc.ts';
 import { startServerChild } from '../lib/server.ts';
 import { percentile, round } from '../lib/stats.ts';
 import { createWorkspace } from '../lib/workspace.ts';
@@ -100,6 +100,8 @@ export const savesGroup: BenchGroup = {
 			const client = async (state: SegmentState, index: number) => {
 				let n = 0;
 				while (performance.now() < stopAt) {
+					// Only saves that start inside the measured window count (not warm-up ones that end in it).
+					const counted = measuring;
 					const started = performance.now();
 					const res = await requestJson<{ segment?: { version: number } }>(agent, `${server.url}/api/segments/${state.id}`, {
 						method: 'PATCH',
@@ -110,12 +112,12 @@ export const savesGroup: BenchGroup = {
 					n++;
 					if (res.status === 200 && res.body.segment) {
 						state.version = res.body.segment.version;
-						if (measuring) latencies.push(ms);
+						if (counted) latencies.push(ms);
 					} else if (res.status === 409) {
 						conflicts++;
 						const current = (res.body as { segment?: { version: number } }).segment;
 						if (current) state.version = current.version;
-					} else if (measuring) {
+					} else if (counted) {
 						errors++;
 					}
 				}
@@ -127,14 +129,23 @@ export const savesGroup: BenchGroup = {
 			await new Promise((r) => setTimeout(r, WARMUP_MS));
 			measuring = true;
 			const measureStarted = performance.now();
+			const cpuBefore = cpuSecondsOf(server.pid);
 			await Promise.all(running);
 			// Requests started before the stop time finish after it: count them over the real span.
 			const measuredMs = performance.now() - measureStarted;
+			const serverCpuS = cpuSecondsOf(server.pid) - cpuBefore;
 
 			const p99 = percentile(latencies, 99);
 			notes.push(
 				`${latencies.length} saves in ${(measuredMs / 1000).toFixed(1)} s; p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
 					`p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; errors ${errors}, version conflicts ${conflicts}`
+			);
+			// What a save costs the server, whatever else the machine is doing: CPU time per save, and how
+			// much of the run the server had a CPU (well under 100 % means it waited: for a core or for I/O).
+			const cpuPerSaveUs = (serverCpuS * 1e6) / latencies.length;
+			notes.push(
+				`server CPU ${serverCpuS.toFixed(2)} s in ${(measuredMs / 1000).toFixed(1)} s (${((serverCpuS * 100000) / measuredMs).toFixed(0)} % of one core): ` +
+					`${cpuPerSaveUs.toFixed(0)} µs per save; with 100 closed-loop clients the mean latency is ≈ 100 × that`
 			);
 			const over = (ms: number) => latencies.filter((l) => l > ms).length;
 			notes.push(`saves slower than 50 ms: ${over(50)} (${((over(50) / latencies.length) * 100).toFixed(1)} %), than 250 ms: ${over(250)}, than 1 s: ${over(1000)}`);
@@ -145,7 +156,8 @@ export const savesGroup: BenchGroup = {
 					saves_per_s_100c: round((latencies.length * 1000) / measuredMs, 0),
 					save_p50_ms_100c: round(percentile(latencies, 50), 2),
 					save_max_ms_100c: round(Math.max(...latencies), 1),
-					save_errors_100c: errors
+					save_errors_100c: errors,
+					save_server_cpu_us: round(cpuPerSaveUs, 0)
 				},
 				notes
 			};

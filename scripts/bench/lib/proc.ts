@@ -13,6 +13,14 @@ function parentOf(pid: number): number | undefined {
 	}
 }
 
+/** CPU time (user + system) `pid` has used so far, in seconds (clock ticks of 1/100 s on Linux). */
+export function cpuSecondsOf(pid: number, ticksPerSecond = 100): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// After the name: state(0) ppid(1) … utime(11) stime(12).
+	return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 /** `pid` and every live descendant (ffmpeg children of a Node process, and theirs). */
 export function processTree(pid: number): number[] {
 	const children = new Map<number, number[]>();
