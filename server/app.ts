@@ -13,6 +13,7 @@ import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
+import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
 
 /** Routes anyone may call without a session: method + path. Every other /api route needs one. */
 const PUBLIC_ROUTES = new Set([
@@ -36,6 +37,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
+		.route('/recordings/:recordingId/spectrogram', spectrogramRoutes(deps))
 		.route('/segments', segmentsRoutes(deps));
 
 	const app = new Hono()

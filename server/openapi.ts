@@ -562,6 +562,27 @@ const paths: Record<string, Record<string, unknown>> = {
 			}
 		}
 	},
+	'/api/recordings/{recordingId}/spectrogram': {
+		parameters: [recordingIdParam('recordingId')],
+		get: {
+			tags: ['media'],
+			summary: 'A PNG spectrogram of [start, end) (0–8 kHz, log intensity), rendered by ffmpeg and cached',
+			parameters: [
+				{ name: 'start', in: 'query', required: true, schema: { type: 'integer', minimum: 0 }, description: 'Milliseconds' },
+				{ name: 'end', in: 'query', required: true, schema: { type: 'integer', minimum: 1 }, description: 'Milliseconds, exclusive; at most 120 000 ms after start' },
+				{ name: 'width', in: 'query', required: false, schema: { type: 'integer', minimum: 16, maximum: 4096, default: 1200 } },
+				{ name: 'height', in: 'query', required: false, schema: { type: 'integer', minimum: 16, maximum: 512, default: 256 } }
+			],
+			responses: {
+				200: { description: 'The image', headers: mediaHeaders, content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+				...badRequest,
+				...authErrors,
+				...notFound('Recording'),
+				409: error('Still processing, or failed (`not_ready`)'),
+				422: error('end ≤ start or beyond the recording (`invalid_times`), window too long (`window_too_long`), or ffmpeg failed')
+			}
+		}
+	},
 	'/api/recordings/{recordingId}/segments': {
 		parameters: [recordingIdParam('recordingId')],
 		get: {
