@@ -10,6 +10,7 @@ export interface ServerSegment {
 	startMs: number;
 	endMs: number;
 	speakerId: string | null;
+	dialectTagId: string | null;
 	texts: Record<string, string>;
 	status: string;
 	version: number;
