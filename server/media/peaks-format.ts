@@ -4,7 +4,9 @@
  *
  *   0  char[4] "FYPK"   4 uint16 version=1   6 uint16 levelCount   8 uint32 sampleRate   12 uint32 durationMs
  *   16 levelCount × { uint32 samplesPerPeak, uint32 peakCount, uint32 byteOffset }
- *   then per level, finest first: peakCount pairs of int8 (min, max), full scale = 127.
+ *   then the levels' data, peakCount pairs of int8 (min, max) each, full scale = 127. The table lists
+ *   levels finest first; the data is stored coarsest first, so a streaming reader can draw early
+ *   (readPeaksProgressively). Readers go by byteOffset, never by position.
  */
 
 export const PEAKS_MAGIC = 'FYPK';
@@ -60,7 +62,11 @@ export function quantizeSample(sample: number): number {
 	return q < -128 ? -128 : q > 127 ? 127 : q;
 }
 
-/** Header + level table for the given levels; level data follows it in order, finest first. */
+/**
+ * Header + level table for the given levels (listed finest first). The level data follows it
+ * stored coarsest first: a reader streaming the file can draw the whole recording after the first
+ * few kilobytes, however long the recording, and the fine level comes last.
+ */
 export function encodePeaksHeader(header: {
 	sampleRate: number;
 	durationMs: number;
@@ -75,13 +81,14 @@ export function encodePeaksHeader(header: {
 	view.setUint32(8, header.sampleRate, true);
 	view.setUint32(12, header.durationMs, true);
 	let offset = size;
-	header.levels.forEach((level, i) => {
+	for (let i = header.levels.length - 1; i >= 0; i--) {
+		const level = header.levels[i]!;
 		const at = PEAKS_HEADER_SIZE + PEAKS_LEVEL_ENTRY_SIZE * i;
 		view.setUint32(at, level.samplesPerPeak, true);
 		view.setUint32(at + 4, level.peakCount, true);
 		view.setUint32(at + 8, offset, true);
 		offset += level.peakCount * 2;
-	});
+	}
 	return bytes;
 }
 
@@ -145,4 +152,103 @@ export function peaksToFloat32(level: PeaksLevel): Float32Array {
 	const out = new Float32Array(level.data.length);
 	for (let i = 0; i < out.length; i++) out[i] = level.data[i]! / 127;
 	return out;
+}
+
+/**
+ * Reads a FYPK stream and resolves `first` as soon as the coarsest level with at least
+ * `minPeaks` peaks (and every coarser one) has arrived — a few kilobytes whatever the recording's
+ * length, since the data is stored coarsest first — and `complete` with the whole file.
+ * `first` holds only the levels received so far (still finest first), which pickPeaksLevel accepts.
+ *
+ * @example
+ * const { first, complete } = await readPeaksProgressively((await fetch(url)).body!);
+ * draw(first); complete.then(draw);
+ */
+export async function readPeaksProgressively(
+	body: ReadableStream<Uint8Array>,
+	options: { minPeaks?: number; sizeHint?: number } = {}
+): Promise<{ first: Peaks; complete: Promise<Peaks> }> {
+	const minPeaks = options.minPeaks ?? 4096;
+	const reader = body.getReader();
+	let buffer = new Uint8Array(options.sizeHint && options.sizeHint > 0 ? options.sizeHint : 64 * 1024);
+	let received = 0;
+
+	const append = (chunk: Uint8Array) => {
+		if (received + chunk.byteLength > buffer.byteLength) {
+			const grown = new Uint8Array(Math.max(buffer.byteLength * 2, received + chunk.byteLength));
+			grown.set(buffer.subarray(0, received));
+			buffer = grown;
+		}
+		buffer.set(chunk, received);
+		received += chunk.byteLength;
+	};
+
+	// Until the table is in, we do not know what "enough" is.
+	let needed = Infinity;
+	let table: { levels: { samplesPerPeak: number; peakCount: number; byteOffset: number }[]; sampleRate: number; durationMs: number; target: number } | null = null;
+	const readTable = () => {
+		if (received < PEAKS_HEADER_SIZE) return;
+		const head = parsePeaksTable(buffer.subarray(0, received));
+		if (!head) return;
+		let target = 0;
+		head.levels.forEach((level, i) => {
+			if (level.peakCount >= minPeaks) target = i;
+		});
+		table = { ...head, target };
+		needed = Math.max(...head.levels.slice(target).map((l) => l.byteOffset + l.peakCount * 2));
+	};
+
+	for (;;) {
+		if (table === null) readTable();
+		if (received >= needed) break;
+		const { done, value } = await reader.read();
+		if (done) break;
+		append(value);
+	}
+
+	const rest = (async () => {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			append(value);
+		}
+		return parsePeaks(buffer.subarray(0, received));
+	})();
+
+	if (!table || received < needed) {
+		const whole = await rest;
+		return { first: whole, complete: Promise.resolve(whole) };
+	}
+	const t = table as NonNullable<typeof table>;
+	// Copies of the first levels (a few kilobytes): the buffer keeps growing under them.
+	const first: Peaks = {
+		version: PEAKS_VERSION,
+		sampleRate: t.sampleRate,
+		durationMs: t.durationMs,
+		levels: t.levels.slice(t.target).map((level) => ({
+			samplesPerPeak: level.samplesPerPeak,
+			peakCount: level.peakCount,
+			data: new Int8Array(buffer.buffer.slice(level.byteOffset, level.byteOffset + level.peakCount * 2))
+		}))
+	};
+	return { first, complete: rest };
+}
+
+/** The header and level table, or null while fewer bytes than the table have arrived. */
+function parsePeaksTable(bytes: Uint8Array) {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const magic = String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!);
+	if (magic !== PEAKS_MAGIC) throw new PeaksFormatError(`magic is ${JSON.stringify(magic)}, not "FYPK"`);
+	const levelCount = view.getUint16(6, true);
+	if (levelCount === 0) throw new PeaksFormatError('bad level table');
+	if (bytes.byteLength < PEAKS_HEADER_SIZE + PEAKS_LEVEL_ENTRY_SIZE * levelCount) return null;
+	const levels = Array.from({ length: levelCount }, (_, i) => {
+		const at = PEAKS_HEADER_SIZE + PEAKS_LEVEL_ENTRY_SIZE * i;
+		return {
+			samplesPerPeak: view.getUint32(at, true),
+			peakCount: view.getUint32(at + 4, true),
+			byteOffset: view.getUint32(at + 8, true)
+		};
+	});
+	return { levels, sampleRate: view.getUint32(8, true), durationMs: view.getUint32(12, true) };
 }

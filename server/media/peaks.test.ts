@@ -11,7 +11,8 @@ import {
 	parsePeaks,
 	peaksToFloat32,
 	pickPeaksLevel,
-	quantizeSample
+	quantizeSample,
+	readPeaksProgressively
 } from './peaks-format.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-peaks-'));
@@ -132,5 +133,69 @@ describe(createPeaksBuilder.name, () => {
 		builder.push(Buffer.alloc(1000));
 		builder.abort();
 		expect(readdirSync(dir).filter((f) => f.startsWith('peaks-fine-'))).toEqual([]);
+	});
+});
+
+describe(readPeaksProgressively.name, () => {
+	/** A FYPK file for `seconds` of a ramp, built by the real builder. */
+	async function buildFile(seconds: number) {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-peaks-stream-'));
+		const builder = createPeaksBuilder({ sampleRate: 8000, tmpDir: dir });
+		const chunk = new Int16Array(8000);
+		for (let i = 0; i < chunk.length; i++) chunk[i] = ((i % 400) - 200) * 100;
+		for (let s = 0; s < seconds; s++) builder.push(Buffer.from(chunk.buffer));
+		const out = path.join(dir, 'peaks.bin');
+		await builder.finish(out);
+		const bytes = readFileSync(out);
+		rmSync(dir, { recursive: true, force: true });
+		return new Uint8Array(bytes);
+	}
+
+	/** A stream of `bytes` in small chunks that counts how much has been pulled. */
+	function trickle(bytes: Uint8Array, chunkSize = 1024) {
+		const state = { pulled: 0 };
+		const stream = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (state.pulled >= bytes.byteLength) return controller.close();
+				const end = Math.min(bytes.byteLength, state.pulled + chunkSize);
+				controller.enqueue(bytes.slice(state.pulled, end));
+				state.pulled = end;
+			}
+		});
+		return { stream, state };
+	}
+
+	it('stores the levels coarsest first, so the coarse view needs a small, length-independent prefix', async () => {
+		const short = await buildFile(600);
+		const long = await buildFile(6000);
+		const prefix = async (bytes: Uint8Array) => {
+			const { stream, state } = trickle(bytes);
+			const { first, complete } = await readPeaksProgressively(stream, { minPeaks: 4096 });
+			const pulledAtFirst = state.pulled;
+			const whole = await complete;
+			return { first, whole, pulledAtFirst, total: bytes.byteLength };
+		};
+		const a = await prefix(short);
+		const b = await prefix(long);
+		for (const r of [a, b]) {
+			expect(r.pulledAtFirst).toBeLessThan(r.total / 3);
+			expect(r.first.levels.length).toBeLessThan(r.whole.levels.length);
+			expect(r.first.levels.at(-1)!.peakCount).toBe(r.whole.levels.at(-1)!.peakCount);
+			expect(Array.from(r.first.levels[0]!.data)).toEqual(
+				Array.from(r.whole.levels[r.whole.levels.length - r.first.levels.length]!.data)
+			);
+			expect(r.first.levels[0]!.peakCount).toBeGreaterThanOrEqual(4096);
+		}
+		// Ten times the audio, about the same bytes before the first drawing.
+		expect(b.pulledAtFirst / a.pulledAtFirst).toBeLessThan(3);
+		expect(b.total / a.total).toBeGreaterThan(9);
+	});
+
+	it('still reads a file whose levels are all smaller than minPeaks', async () => {
+		const tiny = await buildFile(3);
+		const { first, complete } = await readPeaksProgressively(trickle(tiny, 7).stream, { minPeaks: 4096 });
+		const whole = await complete;
+		expect(first.levels[0]!.peakCount).toBe(whole.levels[0]!.peakCount);
+		expect(parsePeaks(tiny).levels.map((l) => l.peakCount)).toEqual(whole.levels.map((l) => l.peakCount));
 	});
 });

@@ -196,6 +196,11 @@ export function createPeaksBuilder(options: { sampleRate: number; tmpDir: string
 				let bytes = 0;
 				try {
 					bytes += (await out.write(header)).bytesWritten;
+					// Coarsest first (see encodePeaksHeader), the streamed fine level last.
+					for (let i = counts.length - 1; i >= 1; i--) {
+						const level = coarse[i - 1]!;
+						bytes += (await out.write(new Uint8Array(level.data.buffer, 0, level.length))).bytesWritten;
+					}
 					const fine = await open(finePath, 'r');
 					try {
 						const buffer = Buffer.allocUnsafe(1024 * 1024);
@@ -206,10 +211,6 @@ export function createPeaksBuilder(options: { sampleRate: number; tmpDir: string
 						}
 					} finally {
 						await fine.close();
-					}
-					for (let i = 1; i < counts.length; i++) {
-						const level = coarse[i - 1]!;
-						bytes += (await out.write(new Uint8Array(level.data.buffer, 0, level.length))).bytesWritten;
 					}
 				} finally {
 					await out.close();

@@ -124,6 +124,12 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });
 			if (!res.ok) throw await ApiError.from(res);
 			return res.arrayBuffer();
+		},
+		/** The peaks response itself, for reading it as a stream (readPeaksProgressively). */
+		getPeaksResponse: async (id: string, init?: RequestInit) => {
+			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });
+			if (!res.ok) throw await ApiError.from(res);
+			return res;
 		}
 	};
 }

@@ -44,7 +44,8 @@ export interface WaveformColors {
  */
 export class WaveformPlayer {
 	readonly durationMs: number;
-	readonly peaks: Peaks;
+	/** The peaks drawn from: at first only the coarse levels of a file still arriving, see upgradePeaks. */
+	peaks = $state.raw<Peaks>(null as unknown as Peaks);
 	readonly audioUrl: string;
 
 	/** The wavesurfer instance while attached. Not reactive. */
@@ -301,6 +302,12 @@ export class WaveformPlayer {
 		ws.load(media.src, slice.channels, slice.durationMs / 1000).catch(() => {
 			// Superseded by the next view change, which draws instead.
 		});
+	}
+
+	/** Swaps in fuller peaks (the rest of a progressively read file) and redraws the view. */
+	upgradePeaks(peaks: Peaks) {
+		this.peaks = peaks;
+		this.#scheduleDraw();
 	}
 
 	#slice() {

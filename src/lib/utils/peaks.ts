@@ -4,7 +4,14 @@
  */
 import type { Peaks, PeaksLevel } from '$server/media/peaks-format';
 
-export { parsePeaks, pickPeaksLevel, PeaksFormatError, type Peaks, type PeaksLevel } from '$server/media/peaks-format';
+export {
+	parsePeaks,
+	pickPeaksLevel,
+	readPeaksProgressively,
+	PeaksFormatError,
+	type Peaks,
+	type PeaksLevel
+} from '$server/media/peaks-format';
 
 /** Peaks per second of audio in `level`. */
 export function peaksPerSecond(peaks: Pick<Peaks, 'sampleRate'>, level: Pick<PeaksLevel, 'samplesPerPeak'>): number {

@@ -1,6 +1,6 @@
 import { ApiError, createApi, createRest } from '$lib/api/client';
 import { orError } from '$lib/api/load';
-import { parsePeaks, type Peaks } from '$lib/utils/peaks';
+import { readPeaksProgressively, type Peaks } from '$lib/utils/peaks';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
@@ -12,7 +12,7 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 	const [, { recording }, peaks] = await Promise.all([
 		parent(),
 		orError(rest.getRecording(params.id)),
-		loadPeaks(rest.getPeaks(params.id))
+		loadPeaks(rest.getPeaksResponse(params.id))
 	]);
 	const ready = recording.state === 'ready';
 	const [{ project }, segments] = await Promise.all([
@@ -30,12 +30,22 @@ async function loadSegments(fetch: typeof globalThis.fetch, recordingId: string)
 	return (await res.json()).segments;
 }
 
-/** Parsed peaks; `pending` while the server still writes them, `failed` with a reason otherwise. */
+/**
+ * Peaks as soon as their coarse levels have arrived (a few kilobytes, whatever the length: the file
+ * stores them first), with `complete` for the whole file; `pending` while the server still writes
+ * them, `failed` with a reason otherwise.
+ */
 async function loadPeaks(
-	call: Promise<ArrayBuffer>
-): Promise<{ state: 'ok'; peaks: Peaks } | { state: 'pending' } | { state: 'failed'; message: string }> {
+	call: Promise<Response>
+): Promise<
+	{ state: 'ok'; peaks: Peaks; complete: Promise<Peaks> } | { state: 'pending' } | { state: 'failed'; message: string }
+> {
 	try {
-		return { state: 'ok', peaks: parsePeaks(await call) };
+		const res = await call;
+		const sizeHint = Number(res.headers.get('content-length')) || undefined;
+		const { first, complete } = await readPeaksProgressively(res.body!, { sizeHint });
+		// A broken stream after the first levels leaves the coarse drawing in place.
+		return { state: 'ok', peaks: first, complete: complete.catch(() => first) };
 	} catch (err) {
 		if (err instanceof ApiError && err.code === 'not_ready') return { state: 'pending' };
 		return { state: 'failed', message: err instanceof Error ? err.message : String(err) };
