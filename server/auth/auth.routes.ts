@@ -6,8 +6,8 @@ import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { onInvalid } from '../lib/http.ts';
 import { toUserDto } from '../users/users.mapper.ts';
-import { countUsers, findUserByEmail, insertUser, updateUserSettings } from '../users/users.repository.ts';
-import { requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
+import { countUsers, findUserByEmail, findUserById, insertUser, updateUserSettings } from '../users/users.repository.ts';
+import { forgetSession, requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
 import { loginSchema, settingsSchema, setupSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession } from './sessions.repository.ts';
@@ -59,12 +59,19 @@ export function authRoutes(deps: Deps) {
 		})
 		.post('/logout', requireSession(deps), async (c) => {
 			await deleteSession(db, c.var.sessionToken);
+			forgetSession(db, c.var.sessionToken);
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
 			return c.json({ ok: true }, 200);
 		})
-		.get('/me', requireSession(deps), (c) => c.json({ user: c.var.user }, 200))
+		// Fresh from the database, not the session cache: settings may have just changed.
+		.get('/me', requireSession(deps), async (c) => {
+			const row = await findUserById(db, c.var.user.id);
+			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
+			return c.json({ user: toUserDto(row) }, 200);
+		})
 		.put('/me/settings', requireSession(deps), zValidator('json', settingsSchema, onInvalid), async (c) => {
 			const row = await updateUserSettings(db, c.var.user.id, c.req.valid('json').settings);
+			forgetSession(db, c.var.sessionToken);
 			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
 			return c.json({ user: toUserDto(row) }, 200);
 		});
