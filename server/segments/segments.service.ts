@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.ts';
+import { inWriteTransaction } from '../db/write-batch.ts';
 import type { Segment } from '../db/schema.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
@@ -192,7 +193,7 @@ export async function createSegment(
 	args: { recordingId: string; userId: string | null; input: NewSegmentInput }
 ): Promise<{ ok: true; segment: SegmentDto; created: boolean } | SegmentFailure> {
 	const { recordingId, userId, input } = args;
-	return db.transaction().execute(async (trx) => {
+	return inWriteTransaction(db, async (trx) => {
 		const recording = await findRecordingForSegments(trx, recordingId);
 		if (!recording) return notFound('Recording');
 		if (input.id) {
@@ -279,7 +280,7 @@ export async function updateSegment(
 ): Promise<{ ok: true; segment: SegmentDto } | SegmentFailure> {
 	const { id, userId, patch } = args;
 	const textKeys = keysWithText(patch.texts);
-	return db.transaction().execute(async (trx) => {
+	return inWriteTransaction(db, async (trx) => {
 		const row = await findSegmentForWrite(trx, id, {
 			speakerId: patch.speakerId,
 			dialectTagId: patch.dialectTagId,
@@ -340,7 +341,7 @@ export async function deleteSegment(
 	args: { id: string; userId: string | null; version: number }
 ): Promise<{ ok: true } | SegmentFailure> {
 	const { id, userId, version } = args;
-	return db.transaction().execute(async (trx) => {
+	return inWriteTransaction(db, async (trx) => {
 		const current = await findSegment(trx, id);
 		if (!current) return notFound('Segment');
 		if (current.version !== version) return conflict(current);
