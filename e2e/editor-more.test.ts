@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBurstAudio } from '../server/presegment/test-audio.ts';
 import type { ProjectDto, RecordingDto } from '../src/lib/api/types.ts';
 import { api, openEditor, panelHeading, serverRevisions, serverSegments, until, type ServerSegment } from './editor-helpers.ts';
-import { makeTestAudio, startHarness, type Harness } from './harness.ts';
+import { makeTestAudio, startHarness, testFfmpeg, type Harness } from './harness.ts';
 import { seedAdmin, seedProject, seedRecording, signedInPage, type SeededUser } from './seed.ts';
 
 /** Aborts the segment writes (PATCH/POST/DELETE on /api/segments/**, POST on /api/recordings/x/segments); reads pass. */
@@ -332,7 +332,7 @@ describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', (
 			{ startMs: 5500, endMs: 6500, amplitude: 0.5 }
 		];
 		const file = path.join(dir, 'bursts.wav');
-		await writeBurstAudio(process.env.FFMPEG_PATH ?? 'ffmpeg', file, { durationMs: 8000, bursts });
+		await writeBurstAudio(testFfmpeg(), file, { durationMs: 8000, bursts });
 		const recording = await seedRecording(h, admin.cookie, project.id, file);
 		const page = await signedInPage(h, admin.cookie);
 		await openEditor(page, recording.id);

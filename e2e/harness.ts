@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { loadConfig } from '../server/env.ts';
 import { BUILD_DIR, startServer, type RunningServer } from '../server/index.ts';
+import { resolveMediaTools } from '../server/media/ffmpeg.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -162,6 +163,11 @@ export async function startHarness(options: { env?: Record<string, string> } = {
  * can be checked against the audio. The sound is espeak-ng speech when espeak-ng is installed
  * (a waveform with shape), else a 440 Hz tone; ffmpeg does the rest.
  */
+/** The ffmpeg the app itself would use (PATH, or the npm-shipped binary on a machine without one). */
+export function testFfmpeg(): string {
+	return resolveMediaTools({ ffmpegPath: process.env.FFMPEG_PATH }).ffmpeg;
+}
+
 export function makeTestAudio(dir: string, seconds = 5, name = 'greeting.wav'): string {
 	const out = path.join(dir, name);
 	const speech = path.join(dir, 'speech.wav');
@@ -174,7 +180,7 @@ export function makeTestAudio(dir: string, seconds = 5, name = 'greeting.wav'): 
 			? ['-i', speech]
 			: ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${sound}`];
 	const result = spawnSync(
-		process.env.FFMPEG_PATH ?? 'ffmpeg',
+		testFfmpeg(),
 		[
 			'-hide_banner', '-nostdin', '-y', ...input,
 			'-af', `atrim=0:${sound},apad=whole_dur=${seconds}`,
