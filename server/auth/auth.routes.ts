@@ -2,6 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { onInvalid } from '../lib/http.ts';
@@ -66,7 +67,7 @@ export function authRoutes(deps: Deps) {
 		// Fresh from the database, not the session cache: settings may have just changed.
 		.get('/me', requireSession(deps), async (c) => {
 			const row = await findUserById(db, c.var.user.id);
-			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
+			if (!row || row.is_active !== 1) throw new HTTPException(401, { message: 'Sign in first' });
 			return c.json({ user: toUserDto(row) }, 200);
 		})
 		.put('/me/settings', requireSession(deps), zValidator('json', settingsSchema, onInvalid), async (c) => {
