@@ -11,7 +11,7 @@
  * await h.close();
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,20 +19,9 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { loadConfig } from '../server/env.ts';
 import { BUILD_DIR, startServer, type RunningServer } from '../server/index.ts';
 import { resolveMediaTools } from '../server/media/ffmpeg.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, isBuildStale } from '../scripts/lib/web-build.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--no-first-run',
-	'--autoplay-policy=no-user-gesture-required'
-];
-/** What the build depends on; build/ older than any of these is rebuilt. */
-const BUILD_INPUTS = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
 export interface Harness {
 	/** http://127.0.0.1:<port> */
@@ -46,14 +35,6 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-function newestMtime(entry: string): number {
-	if (!existsSync(entry)) return 0;
-	const stat = statSync(entry);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = stat.mtimeMs;
-	for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-	return newest;
-}
 
 function sleep(ms: number) {
 	return new Promise((r) => setTimeout(r, ms));
@@ -65,8 +46,7 @@ function sleep(ms: number) {
  */
 export async function ensureBuilt(): Promise<void> {
 	const index = path.join(BUILD_DIR, '200.html');
-	const isFresh = () =>
-		existsSync(index) && statSync(index).mtimeMs >= Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))));
+	const isFresh = () => !isBuildStale(index);
 	if (isFresh()) return;
 
 	const lock = path.join(os.tmpdir(), `fangyan-build-${Buffer.from(ROOT).toString('hex').slice(-24)}.lock`);
@@ -98,8 +78,8 @@ export async function ensureBuilt(): Promise<void> {
 }
 
 export async function startHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
-	if (!existsSync(CHROMIUM)) {
-		throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (npm run test:ci does) or set CHROMIUM_PATH`);
+	if (!existsSync(CHROMIUM_PATH)) {
+		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (npm run test:ci does) or set CHROMIUM_PATH`);
 	}
 	await ensureBuilt();
 
@@ -122,7 +102,7 @@ export async function startHarness(options: { env?: Record<string, string> } = {
 	const contexts = new Set<BrowserContext>();
 	try {
 		server = await startServer(config, { staticDir: BUILD_DIR });
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+		browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 	} catch (err) {
 		await browser?.close().catch(() => {});
 		await server?.close().catch(() => {});

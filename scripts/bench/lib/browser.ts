@@ -1,39 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, isBuildStale } from '../../lib/web-build.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BUILD_DIR = path.join(ROOT, 'build');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--no-first-run',
-	'--autoplay-policy=no-user-gesture-required'
-];
-const BUILD_INPUTS = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 export const VIEWPORT = { width: 1280, height: 800 };
 
-function newestMtime(entry: string): number {
-	if (!existsSync(entry)) return 0;
-	const stat = statSync(entry);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = stat.mtimeMs;
-	for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-	return newest;
-}
 
 /** Runs `vite build` when build/ is missing or older than its sources (as `npm start` does). */
 export function ensureAppBuilt(log: (line: string) => void): void {
 	const built = path.join(BUILD_DIR, '200.html');
-	const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-	if (builtAt >= Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))))) return;
+	if (!isBuildStale(built)) return;
 	log('building the web app (vite build)…');
 	const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
@@ -52,8 +33,8 @@ export function snapshotBuild(): string {
 }
 
 export function launchChromium(): Promise<Browser> {
-	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-	return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+	if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
 /** A fresh context (empty HTTP cache, no storage) signed in to the server with `cookie`. */
