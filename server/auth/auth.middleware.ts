@@ -12,11 +12,11 @@ export const SESSION_COOKIE = 'fangyan_session';
 export type AuthEnv = { Variables: { user: UserDto; sessionToken: string } };
 
 /**
- * A session seen in the last few seconds is not looked up again: every autosave is a request, and
- * the lookup was an eighth of a save's cost. Sign-out forgets the token here at once; on other app
- * servers a signed-out session, a deactivated user or a changed role lasts at most SESSION_CACHE_MS.
+ * A session seen in the last few seconds (config.sessionCacheMs, default 5 s) is not looked up
+ * again: every autosave is a request, and the lookup was an eighth of a save's cost. Sign-out
+ * forgets the token here at once; on other app servers a signed-out or expired session, a
+ * deactivated user or a changed role lasts at most that long.
  */
-export const SESSION_CACHE_MS = 5_000;
 const SESSION_CACHE_MAX = 10_000;
 const sessionCaches = new WeakMap<object, Map<string, { user: UserDto; until: number }>>();
 
@@ -32,8 +32,9 @@ export function forgetSession(db: object, token: string) {
 }
 
 /** Rejects a request without a live session (401); sets `c.var.user`. */
-export function requireSession({ db }: Pick<Deps, 'db'>): MiddlewareHandler<AuthEnv> {
+export function requireSession({ db, config }: Pick<Deps, 'db' | 'config'>): MiddlewareHandler<AuthEnv> {
 	const cache = sessionCacheOf(db);
+	const ttl = config.sessionCacheMs;
 	return async (c, next) => {
 		const token = getCookie(c, SESSION_COOKIE);
 		if (!token) throw new HTTPException(401, { message: 'Sign in first' });
@@ -46,8 +47,8 @@ export function requireSession({ db }: Pick<Deps, 'db'>): MiddlewareHandler<Auth
 				throw new HTTPException(401, { message: 'Sign in first' });
 			}
 			if (cache.size >= SESSION_CACHE_MAX) cache.clear();
-			user = { user: toUserDto(row), until: now + SESSION_CACHE_MS };
-			cache.set(token, user);
+			user = { user: toUserDto(row), until: now + ttl };
+			if (ttl > 0) cache.set(token, user);
 		}
 		c.set('user', user.user);
 		c.set('sessionToken', token);

@@ -111,3 +111,29 @@ describe.each(DB_KINDS)('auth on %s', (kind) => {
 		expect((await res.json()).error.message).toMatch(/malformed json/i);
 	});
 });
+
+describe.each(DB_KINDS)('session cache on %s', (kind) => {
+	let ctx: TestContext;
+	beforeAll(async () => {
+		ctx = await createTestContext(kind, { config: { sessionCacheMs: 300 } });
+	});
+	afterAll(() => ctx.close());
+
+	it('trusts a checked session for sessionCacheMs, then notices it ended', async () => {
+		const user = await ctx.createUser('transcriber');
+		expect((await ctx.request('/api/projects', { cookie: user.cookie })).status).toBe(200);
+		await ctx.deps.db.deleteFrom('session').where('user_id', '=', user.id).execute();
+		// Ended behind this server's back (another server's sign-out, expiry): still trusted briefly…
+		expect((await ctx.request('/api/projects', { cookie: user.cookie })).status).toBe(200);
+		await new Promise((r) => setTimeout(r, 350));
+		// …and refused once the cached check is older than sessionCacheMs.
+		expect((await ctx.request('/api/projects', { cookie: user.cookie })).status).toBe(401);
+	});
+
+	it('forgets a session at once on sign-out through this server', async () => {
+		const user = await ctx.createUser('transcriber');
+		expect((await ctx.request('/api/projects', { cookie: user.cookie })).status).toBe(200);
+		expect((await ctx.json('POST', '/api/auth/logout', undefined, user.cookie)).status).toBe(200);
+		expect((await ctx.request('/api/projects', { cookie: user.cookie })).status).toBe(401);
+	});
+});

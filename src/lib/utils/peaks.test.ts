@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { encodePeaksHeader } from '$server/media/peaks-format';
 import { parsePeaks, peakWindow, peaksPerSecond, toWaveSurferPeaks } from './peaks.ts';
 
-/** An FYPK file with the given levels, built with the media layer's own header encoder. */
+/** An FYPK file with the given levels (finest first), data laid out as the encoder says: coarsest first. */
 function encode(sampleRate: number, durationMs: number, levels: { samplesPerPeak: number; pairs: [number, number][] }[]) {
 	const header = encodePeaksHeader({
 		sampleRate,
 		durationMs,
 		levels: levels.map((l) => ({ samplesPerPeak: l.samplesPerPeak, peakCount: l.pairs.length }))
 	});
-	const data = levels.flatMap((l) => l.pairs.flat());
+	const data = [...levels].reverse().flatMap((l) => l.pairs.flat());
 	const bytes = new Uint8Array(header.length + data.length);
 	bytes.set(header);
 	new Int8Array(bytes.buffer, header.length).set(data);
