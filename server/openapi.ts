@@ -567,6 +567,8 @@ const paths: Record<string, Record<string, unknown>> = {
 		get: {
 			tags: ['media'],
 			summary: 'A PNG spectrogram of [start, end) (0–8 kHz, log intensity), rendered by ffmpeg and cached',
+			description:
+				'Grayscale, dark = loud: linear 0–8 kHz bottom to top, 8 ms Hann window (wideband, formants as bands), 70 dB range, time left to right mapped linearly onto `width`. The ETag names the recording and the request, so a revalidation is answered without rendering.',
 			parameters: [
 				{ name: 'start', in: 'query', required: true, schema: { type: 'integer', minimum: 0 }, description: 'Milliseconds' },
 				{ name: 'end', in: 'query', required: true, schema: { type: 'integer', minimum: 1 }, description: 'Milliseconds, exclusive; at most 120 000 ms after start' },
@@ -575,11 +577,12 @@ const paths: Record<string, Record<string, unknown>> = {
 			],
 			responses: {
 				200: { description: 'The image', headers: mediaHeaders, content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+				304: { description: 'Not modified' },
 				...badRequest,
 				...authErrors,
 				...notFound('Recording'),
 				409: error('Still processing, or failed (`not_ready`)'),
-				422: error('end ≤ start or beyond the recording (`invalid_times`), window too long (`window_too_long`), or ffmpeg failed')
+				422: error('end ≤ start or beyond the recording (`invalid_times`), window too long (`window_too_long`), or ffmpeg failed (`spectrogram_failed`)')
 			}
 		}
 	},
