@@ -338,7 +338,7 @@ describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', (
 		await openEditor(page, recording.id);
 		await page.getByTestId('presegment-toggle').click();
 		await page.getByTestId('presegment-preview').click();
-		const panel = page.getByTestId('presegment');
+		const panel = page.getByTestId('presegment-panel');
 		await until(async () => (await panel.getByRole('status').textContent())?.includes('3 segments proposed'), 'the preview count');
 		expect(await page.getByTestId('ghost').count()).toBe(3);
 		expect(await serverSegments(h, admin.cookie, recording.id)).toEqual([]);
