@@ -4,8 +4,8 @@ import type { Deps } from '../deps.ts';
 import { apiError, AppError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
-import { toSegmentDto, type SegmentDto } from '../segments/segments.mapper.ts';
-import { insertRevision, insertSegment } from '../segments/segments.repository.ts';
+import type { SegmentDto } from '../segments/segments.mapper.ts';
+import { insertNewSegment } from '../segments/segments.service.ts';
 import type { Interval } from './intervals.ts';
 import { findRecordingAudio, listSegmentSpans, lockRecording } from './presegment.repository.ts';
 import type { PresegmentOptions } from './presegment.schemas.ts';
@@ -92,11 +92,9 @@ export async function applyProposals(
 				updated_by: userId,
 				updated_at: now
 			};
-			// Fresh ids never collide, so insertSegment's "already exists" answer cannot happen here.
-			await insertSegment(trx, row);
-			const segment = toSegmentDto(row);
-			await insertRevision(trx, { segmentId: row.id, recordingId, version: 1, action: 'create', before: null, after: segment, userId });
-			segments.push(segment);
+			// Fresh ids never collide, so the "already exists" answer (null) cannot happen here.
+			const segment = await insertNewSegment(trx, row, userId);
+			if (segment) segments.push(segment);
 		}
 		return { ok: true as const, segments, skipped: args.proposals.length - free.length };
 	});

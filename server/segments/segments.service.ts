@@ -184,6 +184,25 @@ async function replayOf(db: Db, id: string, recordingId: string) {
 }
 
 /**
+ * Inserts a new segment row with its 'create' revision (inside the caller's transaction) and
+ * returns it as a DTO; null when a segment with that id already exists.
+ */
+export async function insertNewSegment(trx: Db, row: Segment, userId: string | null): Promise<SegmentDto | null> {
+	if (!(await insertSegment(trx, row))) return null;
+	const segment = toSegmentDto(row);
+	await insertRevision(trx, {
+		segmentId: row.id,
+		recordingId: row.recording_id,
+		version: 1,
+		action: 'create',
+		before: null,
+		after: segment,
+		userId
+	});
+	return segment;
+}
+
+/**
  * Creates one segment and its 'create' revision in one transaction. With a client-made `id` that
  * already exists on this recording it returns that segment (`created: false`), so offline edits
  * replay safely.
@@ -203,17 +222,8 @@ export async function createSegment(
 		const row = buildNewSegment(recording, await loadRefsFor(trx, recording.project_id, [input]), input, userId);
 		if ('ok' in row) return row;
 		// A concurrent replay of the same id (PostgreSQL) loses the insert race here, not with an error.
-		if (!(await insertSegment(trx, row))) return (await replayOf(trx, row.id, recordingId)) ?? notFound('Segment');
-		const segment = toSegmentDto(row);
-		await insertRevision(trx, {
-			segmentId: row.id,
-			recordingId,
-			version: 1,
-			action: 'create',
-			before: null,
-			after: segment,
-			userId
-		});
+		const segment = await insertNewSegment(trx, row, userId);
+		if (!segment) return (await replayOf(trx, row.id, recordingId)) ?? notFound('Segment');
 		return { ok: true, segment, created: true };
 	});
 }
@@ -239,20 +249,9 @@ export async function createSegments(
 		}
 		const segments: SegmentDto[] = [];
 		for (const row of rows) {
-			if (!(await insertSegment(trx, row))) {
-				// Undo the rows inserted so far: the batch is all or nothing.
-				throw new BatchConflict(row.id);
-			}
-			const segment = toSegmentDto(row);
-			await insertRevision(trx, {
-				segmentId: row.id,
-				recordingId,
-				version: 1,
-				action: 'create',
-				before: null,
-				after: segment,
-				userId
-			});
+			const segment = await insertNewSegment(trx, row, userId);
+			// Undo the rows inserted so far: the batch is all or nothing.
+			if (!segment) throw new BatchConflict(row.id);
 			segments.push(segment);
 		}
 		return { ok: true as const, segments };
