@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import { createSemaphore, type Semaphore } from './semaphore.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -13,6 +15,11 @@ export interface MediaTools {
 	ffprobeSource: BinarySource;
 	/** First line of `ffmpeg -version`. */
 	version: string;
+	/**
+	 * Slots for ffmpeg runs made on demand (clips, spectrograms, pre-segmentation), one per core and
+	 * shared by all of them: throughput saturates at the core count (performance.md §4.3).
+	 */
+	slots: Semaphore;
 }
 
 export class MissingFfmpegError extends Error {
@@ -48,7 +55,8 @@ export function resolveMediaTools(env: { ffmpegPath?: string; ffprobePath?: stri
 		ffprobe: ffprobe.path,
 		ffmpegSource: ffmpeg.source,
 		ffprobeSource: ffprobe.source,
-		version: ffmpeg.version
+		version: ffmpeg.version,
+		slots: createSemaphore(os.availableParallelism())
 	};
 }
 

@@ -1,10 +1,8 @@
-import os from 'node:os';
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { onInvalid } from '../lib/http.ts';
-import { createSemaphore } from '../media/semaphore.ts';
 import { presegmentBodySchema } from './presegment.schemas.ts';
 import { applyProposals, proposeForRecording } from './presegment.service.ts';
 
@@ -13,9 +11,9 @@ import { applyProposals, proposeForRecording } from './presegment.service.ts';
  * `apply: false` previews the proposals; `apply: true` inserts those that overlap no segment.
  */
 export function presegmentRoutes(deps: Deps) {
-	// A preview decodes the whole recording: one ffmpeg per core at most, the rest queue (a user
-	// dragging a threshold slider sends many).
-	const slots = createSemaphore(Math.max(1, os.availableParallelism()));
+	// A preview decodes the whole recording: it takes one of the shared ffmpeg slots, the rest queue
+	// (a user dragging a threshold slider sends many).
+	const slots = deps.media.slots;
 	return new Hono<AuthEnv>().post(
 		'/',
 		requireRole('admin', 'reviewer', 'transcriber'),

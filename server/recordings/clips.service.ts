@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Deps } from '../deps.ts';
 import { runTool } from '../media/ffmpeg.ts';
@@ -29,11 +28,11 @@ export interface ClipService {
 
 /**
  * Clips cut from the original on demand and cached under cache/clips/<recordingId>/. Identical
- * requests in flight share one ffmpeg run, and at most `concurrency` ffmpeg processes (the number of
- * cores) cut at once: throughput saturates at the core count (performance.md §4.3).
+ * requests in flight share one ffmpeg run, which takes one of the shared ffmpeg slots
+ * (media.slots, one per core; `concurrency` gives the service its own).
  */
 export function createClipService(deps: Pick<Deps, 'media' | 'storage'>, options: { concurrency?: number } = {}): ClipService {
-	const slots = createSemaphore(options.concurrency ?? os.availableParallelism());
+	const slots = options.concurrency ? createSemaphore(options.concurrency) : deps.media.slots;
 	const inFlight = new Map<string, Promise<string>>();
 
 	const cut = async (request: ClipRequest, target: string) => {

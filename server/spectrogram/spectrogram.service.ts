@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Deps } from '../deps.ts';
 import { runTool } from '../media/ffmpeg.ts';
@@ -42,7 +41,7 @@ export function createSpectrogramService(
 	options: { concurrency?: number } = {}
 ): SpectrogramService {
 	const { storage, media } = deps;
-	const slots = createSemaphore(options.concurrency ?? os.availableParallelism());
+	const slots = options.concurrency ? createSemaphore(options.concurrency) : media.slots;
 	const inFlight = new Map<string, Render>();
 	const gains = new Map<string, Promise<number>>();
 
