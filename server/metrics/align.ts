@@ -10,7 +10,7 @@
  *
  * Because each cell's choice is fixed when the cell is filled, the path read back from the end is
  * the chain of choices, and the counts along it can be carried forward: `countEdits` needs two rows
- * (O(m) memory, O(n·m) time); `alignTokens` keeps the choices to return the path itself.
+ * of two Int32Arrays (O(m) memory, O(n·m) time); `alignTokens` keeps the choices to return the path.
  */
 
 export const SUBSTITUTION_COST = 4;
@@ -48,65 +48,57 @@ function intern(ref: readonly string[], hyp: readonly string[]): [Int32Array, In
 	return [r, h];
 }
 
-/** S/D/I/C of sclite's alignment of `hyp` against `ref`. */
+/**
+ * S/D/I/C of sclite's alignment of `hyp` against `ref`.
+ *
+ * Every path to cell (i, j) has D − I = i − j (it consumed i reference and j hypothesis tokens), so
+ * its cost 4S + 3(D + I) equals 2·(2S + 3D) − 3(i − j): comparing paths into one cell means
+ * comparing w = 2S + 3D, and a row only needs w and D (S = (w − 3D) / 2, I = D − i + j).
+ */
 export function countEdits(ref: readonly string[], hyp: readonly string[]): EditCounts {
 	const n = ref.length;
 	const m = hyp.length;
 	if (n === 0) return { correct: 0, substitutions: 0, deletions: 0, insertions: m, refLength: 0 };
 	if (m === 0) return { correct: 0, substitutions: 0, deletions: n, insertions: 0, refLength: n };
 	const [r, h] = intern(ref, hyp);
-	let prevCost = new Int32Array(m + 1);
-	let curCost = new Int32Array(m + 1);
-	let prevS = new Int32Array(m + 1);
-	let curS = new Int32Array(m + 1);
+	// w = 2S + 3D and D of the chosen path into each cell of the previous and current rows.
+	let prevW = new Int32Array(m + 1);
+	let curW = new Int32Array(m + 1);
 	let prevD = new Int32Array(m + 1);
 	let curD = new Int32Array(m + 1);
-	let prevI = new Int32Array(m + 1);
-	let curI = new Int32Array(m + 1);
-	for (let j = 0; j <= m; j++) {
-		prevCost[j] = j * INSERTION_COST;
-		prevI[j] = j;
-	}
 	for (let i = 1; i <= n; i++) {
-		curCost[0] = prevCost[0] + DELETION_COST;
-		curS[0] = 0;
+		curW[0] = prevW[0] + 3;
 		curD[0] = i;
-		curI[0] = 0;
 		const ri = r[i - 1];
 		for (let j = 1; j <= m; j++) {
-			const same = ri === h[j - 1];
-			const sub = prevCost[j - 1] + (same ? 0 : SUBSTITUTION_COST);
-			const del = prevCost[j] + DELETION_COST;
-			const ins = curCost[j - 1] + INSERTION_COST;
+			const sub = prevW[j - 1] + (ri === h[j - 1] ? 0 : 2);
+			const del = prevW[j] + 3;
+			const ins = curW[j - 1];
 			if (sub <= del && sub <= ins) {
-				curCost[j] = sub;
-				curS[j] = prevS[j - 1] + (same ? 0 : 1);
+				curW[j] = sub;
 				curD[j] = prevD[j - 1];
-				curI[j] = prevI[j - 1];
 			} else if (del < ins) {
-				curCost[j] = del;
-				curS[j] = prevS[j];
+				curW[j] = del;
 				curD[j] = prevD[j] + 1;
-				curI[j] = prevI[j];
 			} else {
-				curCost[j] = ins;
-				curS[j] = curS[j - 1];
+				curW[j] = ins;
 				curD[j] = curD[j - 1];
-				curI[j] = curI[j - 1] + 1;
 			}
 		}
-		[prevCost, curCost] = [curCost, prevCost];
-		[prevS, curS] = [curS, prevS];
-		[prevD, curD] = [curD, prevD];
-		[prevI, curI] = [curI, prevI];
+		const w = prevW;
+		prevW = curW;
+		curW = w;
+		const d = prevD;
+		prevD = curD;
+		curD = d;
 	}
-	const substitutions = prevS[m];
 	const deletions = prevD[m];
+	const substitutions = (prevW[m] - 3 * deletions) / 2;
 	return {
 		correct: n - substitutions - deletions,
 		substitutions,
 		deletions,
-		insertions: prevI[m],
+		insertions: deletions - n + m,
 		refLength: n
 	};
 }
