@@ -15,7 +15,7 @@ import { describeNormalization } from '../metrics/normalize.ts';
 import type { ErrorCounts, ScoreOptions } from '../metrics/score.ts';
 import { SCORE_UNITS, type ScoreUnit } from '../metrics/tokenize.ts';
 import { parseTrn, scoreTrn, TrnError, type TrnScore } from '../metrics/trn.ts';
-import { renderTable } from './table.ts';
+import { type Align, renderTable } from './table.ts';
 
 const USAGE = `Usage: npx fangyan score --ref REF.trn --hyp HYP.trn [options]
 
@@ -105,7 +105,7 @@ export function formatTable(score: TrnScore, heading: string): string {
 	const header = ['utterance', 'N', 'C', 'S', 'D', 'I', 'error rate'];
 	const rows = score.utterances.map((u) => [u.id, ...countCells(u)]);
 	rows.push(['overall', ...countCells(score.overall)]);
-	const align = header.map((_, i) => (i === 0 ? 'left' : 'right') as const);
+	const align = header.map((_, i): Align => (i === 0 ? 'left' : 'right'));
 	return `${heading}\n\n${renderTable(header, rows, align)}`;
 }
 
