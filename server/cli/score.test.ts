@@ -83,7 +83,7 @@ describe('npx fangyan score', () => {
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
 		const lines = run.stdout.split('\n');
-		expect(lines[0]).toBe('hyp.trn against ref.trn · unit: char · normalization: foldVariants, stripPunct (NFC and spacing always)');
+		expect(lines[0]).toBe('hyp.trn against ref.trn · unit: char · normalization: --fold-variants, --strip-punct (NFC and spacing always)');
 		expect(lines.slice(2, 9)).toEqual([
 			'utterance   N   C  S  D  I  error rate',
 			'spk1-u01    5   4  1  0  0      20.00%',

@@ -11,7 +11,6 @@
  * Exit codes: 0 scored; 1 unreadable or malformed input; 2 usage error.
  */
 import { readFile } from 'node:fs/promises';
-import { describeNormalization } from '../metrics/normalize.ts';
 import type { ErrorCounts, ScoreOptions } from '../metrics/score.ts';
 import { SCORE_UNITS, type ScoreUnit } from '../metrics/tokenize.ts';
 import { parseTrn, scoreTrn, TrnError, type TrnScore } from '../metrics/trn.ts';
@@ -129,7 +128,9 @@ export async function run(args: string[]): Promise<number> {
 		process.stderr.write(`fangyan score: ${err.message}\n`);
 		return 1;
 	}
-	const normalization = describeNormalization(options);
+	const normalization = Object.entries(FLAGS)
+		.filter(([, name]) => options[name])
+		.map(([flag]) => `--${flag}`);
 	if (parsed.json) {
 		const body = {
 			ref,
