@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond `npm install`, where it is missing:
 #   - Chromium for the end-to-end tests (Debian's package; Playwright's own download is not used),
+#   - NIST sclite (Debian's sctk) for the test that checks our CER/WER counts against it,
 #   - a PostgreSQL server for the data-layer tests, unless TEST_DATABASE_URL points at one.
 # ffmpeg needs nothing here: when it is not on PATH the npm-shipped binary is used.
 # Installing needs root (or sudo) and Debian's package archive; otherwise it says what to do and stops.
@@ -33,6 +34,12 @@ pg_ready() { node -e "
 if [ ! -x /usr/bin/chromium ]; then
 	say 'installing Debian chromium for the end-to-end tests'
 	apt_install chromium || { say 'Chromium is missing and could not be installed: run "apt-get install chromium" as root.'; exit 1; }
+fi
+
+# NIST sclite
+if ! command -v sctk >/dev/null; then
+	say 'installing Debian sctk (NIST sclite) for the metrics cross-check'
+	apt_install sctk || { say 'sclite is missing and could not be installed: run "apt-get install sctk" as root.'; exit 1; }
 fi
 
 # PostgreSQL

@@ -1,7 +1,8 @@
 /**
  * `npx fangyan <command>`: each command is a module under server/cli/ exporting
- * `run(args: string[]): Promise<number>` (the exit code). Commands open the same database and data
- * directory as the server, from the same environment variables (FANGYAN_DATA_DIR, DATABASE_URL).
+ * `run(args: string[]): Promise<number>` (the exit code). Commands that need them open the same
+ * database and data directory as the server, from the same environment variables (FANGYAN_DATA_DIR,
+ * DATABASE_URL); `score` needs neither.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
 	import: {
@@ -15,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
 	presegment: {
 		summary: 'presegment <recordingId> [--threshold-db -35] [--min-silence-ms 300] [--apply]   propose segments from voice activity',
 		load: () => import('./presegment.ts')
+	},
+	score: {
+		summary: 'score --ref REF.trn --hyp HYP.trn [--unit char|mixed|word] [--nfkc] [--fold-width] [--fold-variants] [--ignore-case] [--strip-punct] [--json]   CER/WER as NIST sclite counts them',
+		load: () => import('./score.ts')
 	}
 };
 
