@@ -162,17 +162,18 @@ describe(parseTaxonomyJson.name, () => {
 		);
 		expect(bad.ok).toBe(false);
 		if (bad.ok) return;
+		// Shape and content problems together, each once, at its place in the file.
 		expect(bad.issues.map((i) => [i.kind, i.path])).toEqual([
 			['not_text', 'dialectTags[0].nameZh'],
 			['not_a_list', 'dialectTags[0].children'],
-			['not_a_node', 'dialectTags[1]']
+			['not_a_node', 'dialectTags[1]'],
+			['code_pattern', 'dialectTags[2].children[0].code'],
+			['name_required', 'dialectTags[2].children[0].nameEn']
 		]);
-		const second = parseTaxonomyJson(
-			JSON.stringify({ dialectTags: [{ code: 'hak', nameEn: 'Hakka', nameZh: '客家话', children: [{ code: 'X', nameEn: '', nameZh: '梅县' }] }] })
-		);
-		expect(second.ok ? [] : second.issues.map((i) => [i.kind, i.path])).toEqual([
-			['code_pattern', 'dialectTags[0].children[0].code'],
-			['name_required', 'dialectTags[0].children[0].nameEn']
+		const dup = parseTaxonomyJson(JSON.stringify([{ code: 'yue', nameEn: 'a', nameZh: 'a' }, { code: 'yue', nameEn: 'b', nameZh: 'b' }]));
+		expect(dup.ok ? [] : dup.issues.map((i) => [i.kind, i.path, i.code])).toEqual([
+			['code_duplicate', 'dialectTags[0].code', 'yue'],
+			['code_duplicate', 'dialectTags[1].code', 'yue']
 		]);
 	});
 

@@ -318,14 +318,15 @@ export function parseTaxonomyJson(text: string): ImportResult {
 
 	const issues: TreeIssue[] = [];
 	const read = (items: unknown[], prefix: string, depth: number): TaxonomyNodeInput[] =>
-		items.flatMap((item, i) => {
+		items.map((item, i) => {
 			const path = `${prefix}[${i}]`;
+			// A stand-in keeps the later siblings at their index, so every path stays true to the file.
+			const node: TaxonomyNodeInput = { code: '', nameEn: '', nameZh: '' };
 			if (!item || typeof item !== 'object' || Array.isArray(item)) {
 				issues.push({ kind: 'not_a_node', path });
-				return [];
+				return node;
 			}
 			const raw = item as Record<string, unknown>;
-			const node: TaxonomyNodeInput = { code: '', nameEn: '', nameZh: '' };
 			for (const field of ['code', 'nameEn', 'nameZh'] as const) {
 				if (typeof raw[field] === 'string') node[field] = raw[field] as string;
 				else issues.push({ kind: 'not_text', path: `${path}.${field}`, field });
@@ -335,13 +336,23 @@ export function parseTaxonomyJson(text: string): ImportResult {
 				else if (depth >= READ_DEPTH_LIMIT) issues.push({ kind: 'too_deep', path });
 				else if (raw.children.length > 0) node.children = read(raw.children, `${path}.children`, depth + 1);
 			}
-			return [node];
+			return node;
 		});
 	const nodes = read(list, 'dialectTags', 1);
-	if (issues.length > 0) return { ok: false, issues };
-	// The uids of this throwaway draft mean nothing to the caller.
-	const checks = validateTree(treeFromInput(nodes, new Map())).map(({ kind, path, field, code }) => ({ kind, path, field, code }));
-	return checks.length > 0 ? { ok: false, issues: checks } : { ok: true, nodes };
+	// The server's checks too, but not again where the shape was already wrong. The uids of this
+	// throwaway draft mean nothing to the caller.
+	const shapeWrong = (path: string) => issues.some((i) => path === i.path || path.startsWith(`${i.path}.`));
+	const checks = validateTree(treeFromInput(nodes, new Map()))
+		.filter((i) => !shapeWrong(i.path))
+		.map(({ kind, path, field, code }) => ({ kind, path, field, code }));
+	const all = [...issues, ...checks].sort((a, b) => (orderKey(a.path) < orderKey(b.path) ? -1 : orderKey(a.path) > orderKey(b.path) ? 1 : 0));
+	return all.length > 0 ? { ok: false, issues: all } : { ok: true, nodes };
+}
+
+/** Sorts JSON paths in file order: by index, and within a tag code, nameEn, nameZh, children. */
+function orderKey(path: string): string {
+	const rank: Record<string, string> = { code: '0', nameEn: '1', nameZh: '2', children: '3' };
+	return path.replace(/\[(\d+)\]/g, (_, d: string) => `[${d.padStart(6, '0')}]`).replace(/\.(code|nameEn|nameZh|children)/g, (_, f: string) => `.${rank[f]}`);
 }
 
 /** Codes added, removed and kept going from `before` to `after`. */
