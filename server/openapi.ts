@@ -38,6 +38,7 @@ const notFound = (what: string) => ({ 404: error(`${what} not found`) });
 const PUBLIC: unknown[] = [];
 
 const WRITERS = 'Roles: admin, reviewer, transcriber (exporters read only).';
+const MANAGERS = "Needs the right to manage the project's setup (today: admins).";
 
 const schemas: Record<string, Schema> = {
 	Error: obj(
@@ -114,7 +115,21 @@ const schemas: Record<string, Schema> = {
 		gender: nullable('string'),
 		ageBand: nullable('string'),
 		homeDialect: nullable('string', { description: 'Dialect tag code of the home variety' }),
-		place: nullable('string')
+		place: nullable('string'),
+		isActive: { type: 'boolean', description: 'False once retired: kept on its segments, not offered for new assignments' }
+	}),
+	ProjectCapabilities: obj({
+		manage: { type: 'boolean', description: 'May change the setup: details, guidelines, speakers, taxonomy, layers, recordings' }
+	}),
+	ProjectUsage: obj({
+		dialectTags: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Segments per tag code' },
+		textLayers: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Segments with text per layer key' },
+		speakers: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Segments per speaker id' }
+	}),
+	RecordingDeletion: obj({
+		segments: int('Segments deleted with the recording'),
+		revisions: int('Revisions of its segments deleted with it'),
+		originalShared: { type: 'boolean', description: 'The original file stays: another recording holds the same bytes' }
 	}),
 	TaxonomyNode: obj(
 		{
@@ -131,8 +146,9 @@ const schemas: Record<string, Schema> = {
 			name: str(undefined, { minLength: 1, maxLength: 100 }),
 			gender: nullable('string', { maxLength: 32 }),
 			ageBand: nullable('string', { maxLength: 32 }),
-			homeDialect: nullable('string', { maxLength: 32 }),
-			place: nullable('string', { maxLength: 200 })
+			homeDialect: nullable('string', { maxLength: 32, description: 'A tag code of the project’s taxonomy' }),
+			place: nullable('string', { maxLength: 200 }),
+			isActive: { type: 'boolean', default: true }
 		},
 		['code', 'name']
 	),
@@ -346,12 +362,17 @@ const paths: Record<string, Record<string, unknown>> = {
 		parameters: [projectIdParam],
 		get: {
 			tags: ['projects'],
-			summary: 'A project with its taxonomy, text layers and speakers',
-			responses: { 200: json(obj({ project: ref('Project') })), ...authErrors, ...notFound('Project') }
+			summary: 'A project with its taxonomy, text layers and speakers, and what the signed-in user may do in it',
+			responses: {
+				200: json(obj({ project: ref('Project'), capabilities: ref('ProjectCapabilities') })),
+				...authErrors,
+				...notFound('Project')
+			}
 		},
 		patch: {
 			tags: ['projects'],
-			summary: 'Edit name, description or guidelines (admin)',
+			summary: 'Edit name, description or guidelines',
+			description: MANAGERS,
 			requestBody: body(
 				obj(
 					{
@@ -365,13 +386,23 @@ const paths: Record<string, Record<string, unknown>> = {
 			responses: { 200: json(obj({ project: ref('Project') })), ...badRequest, ...roleErrors, ...notFound('Project') }
 		}
 	},
+	'/api/projects/{projectId}/usage': {
+		parameters: [projectIdParam],
+		get: {
+			tags: ['projects'],
+			summary: 'How many segments use each dialect tag, text layer and speaker (what may be removed)',
+			description: MANAGERS,
+			responses: { 200: json(obj({ usage: ref('ProjectUsage') })), ...roleErrors, ...notFound('Project') }
+		}
+	},
 	'/api/projects/{projectId}/taxonomy': {
 		parameters: [projectIdParam],
 		put: {
 			tags: ['projects'],
-			summary: 'Replace the dialect taxonomy (admin)',
+			summary: 'Replace the dialect taxonomy',
 			description:
-				'Tags are matched by code, so kept tags keep their ids and the segments that carry them. Codes must be unique across the tree.',
+				'Tags are matched by code, so kept tags keep their ids and the segments that carry them. Codes must be unique across the tree. ' +
+				MANAGERS,
 			requestBody: body(obj({ dialectTags: { type: 'array', items: ref('TaxonomyNode') } })),
 			responses: {
 				200: json(obj({ project: ref('Project') })),
@@ -386,7 +417,8 @@ const paths: Record<string, Record<string, unknown>> = {
 		parameters: [projectIdParam],
 		put: {
 			tags: ['projects'],
-			summary: 'Replace the text layers (admin), matched by key',
+			summary: 'Replace the text layers, matched by key',
+			description: MANAGERS,
 			requestBody: body(
 				obj({
 					textLayers: {
@@ -411,14 +443,15 @@ const paths: Record<string, Record<string, unknown>> = {
 		post: {
 			tags: ['speakers'],
 			summary: 'Add a speaker',
-			description: WRITERS,
+			description: MANAGERS,
 			requestBody: body(ref('SpeakerInput')),
 			responses: {
 				201: json(obj({ speaker: ref('Speaker') }), 'Created'),
 				...badRequest,
 				...roleErrors,
 				...notFound('Project'),
-				409: error('The project already has a speaker with this code (`speaker_code_taken`)')
+				409: error('The project already has a speaker with this code (`speaker_code_taken`)'),
+				422: error('`homeDialect` is not a tag code of the project (`unknown_dialect`)')
 			}
 		}
 	},
@@ -426,15 +459,16 @@ const paths: Record<string, Record<string, unknown>> = {
 		parameters: [projectIdParam, pathParam('speakerId', 'Speaker id')],
 		patch: {
 			tags: ['speakers'],
-			summary: 'Edit a speaker; an empty string clears an optional field',
-			description: WRITERS,
+			summary: 'Edit or (de)activate a speaker; an empty string clears an optional field',
+			description: MANAGERS,
 			requestBody: body({ ...ref('SpeakerInput'), description: 'Any subset of the fields' }),
 			responses: {
 				200: json(obj({ speaker: ref('Speaker') })),
 				...badRequest,
 				...roleErrors,
 				...notFound('Project or speaker'),
-				409: error('Another speaker has this code (`speaker_code_taken`)')
+				409: error('Another speaker has this code (`speaker_code_taken`)'),
+				422: error('`homeDialect` is not a tag code of the project (`unknown_dialect`)')
 			}
 		}
 	},
@@ -482,10 +516,28 @@ const paths: Record<string, Record<string, unknown>> = {
 			summary: 'One recording',
 			responses: { 200: json(obj({ recording: ref('Recording') })), ...authErrors, ...notFound('Recording') }
 		},
+		patch: {
+			tags: ['recordings'],
+			summary: 'Rename a recording',
+			description: MANAGERS,
+			requestBody: body(obj({ name: str('Trimmed, NFC; no control characters', { minLength: 1, maxLength: 255 }) })),
+			responses: { 200: json(obj({ recording: ref('Recording') })), ...badRequest, ...roleErrors, ...notFound('Recording') }
+		},
 		delete: {
 			tags: ['recordings'],
-			summary: 'Delete a recording, its segments and media (admin); the original only when no other recording uses it',
+			summary:
+				'Delete a recording with its segments, their revisions, its jobs and media files; the original only when no other recording uses it',
+			description: MANAGERS,
 			responses: { 200: json(obj({ ok: { const: true } })), ...roleErrors, ...notFound('Recording') }
+		}
+	},
+	'/api/recordings/{id}/deletion': {
+		parameters: [recordingIdParam()],
+		get: {
+			tags: ['recordings'],
+			summary: 'What deleting the recording would take with it (for the confirmation)',
+			description: MANAGERS,
+			responses: { 200: json(obj({ deletion: ref('RecordingDeletion') })), ...roleErrors, ...notFound('Recording') }
 		}
 	},
 	'/api/recordings/{id}/peaks': {

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * The database as the code sees it, kept in step with migrations/.
@@ -92,6 +92,8 @@ export interface SpeakerTable {
 	/** Dialect tag code of the speaker's home variety. */
 	home_dialect: string | null;
 	place: string | null;
+	/** 0 once retired: kept on its segments and in exports, no longer offered for new assignments. */
+	is_active: Generated<0 | 1>;
 	created_at: string;
 }
 

@@ -176,11 +176,14 @@ export async function requeueStaleJobs(
 	return requeued.map((row) => row.id);
 }
 
-/** Removes queued jobs whose payload names a recording (the recording is being deleted). */
-export async function deleteQueuedJobsForRecording(db: Db, recordingId: string) {
+/**
+ * Removes every job whose payload names a recording (the recording is being deleted): queued ones
+ * would run for nothing, finished ones would outlive it. A running one finds the recording gone,
+ * cleans up after itself, and its completion then updates no row.
+ */
+export async function deleteJobsForRecording(db: Db, recordingId: string) {
 	await db
 		.deleteFrom('job')
-		.where('state', '=', 'queued')
 		.where('payload', '=', JSON.stringify({ recordingId }))
 		.execute();
 }

@@ -39,6 +39,13 @@ export interface ProjectDto extends ProjectSummaryDto {
 	speakers: SpeakerDto[];
 }
 
+/** Segments per tag code, layer key and speaker id (every one listed, zeros included). */
+export interface ProjectUsageDto {
+	dialectTags: Record<string, number>;
+	textLayers: Record<string, number>;
+	speakers: Record<string, number>;
+}
+
 export function toProjectSummaryDto(row: ProjectSummaryRow): ProjectSummaryDto {
 	return {
 		id: row.id,

@@ -204,3 +204,61 @@ export function isUniqueViolation(err: unknown): boolean {
 	const code = (err as { code?: unknown } | null)?.code;
 	return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** Segments of the project per dialect tag id; tags no segment carries are absent. */
+export async function countSegmentsByTag(db: Db, projectId: string): Promise<Map<string, number>> {
+	const rows = await db
+		.selectFrom('segment')
+		.innerJoin('recording', 'recording.id', 'segment.recording_id')
+		.select(['segment.dialect_tag_id as id', sql<number>`count(*)`.as('n')])
+		.where('recording.project_id', '=', projectId)
+		.where('segment.dialect_tag_id', 'is not', null)
+		.groupBy('segment.dialect_tag_id')
+		.execute();
+	return new Map(rows.map((r) => [r.id!, Number(r.n)]));
+}
+
+/** Segments of the project per speaker id; speakers on no segment are absent. */
+export async function countSegmentsBySpeaker(db: Db, projectId: string): Promise<Map<string, number>> {
+	const rows = await db
+		.selectFrom('segment')
+		.innerJoin('recording', 'recording.id', 'segment.recording_id')
+		.select(['segment.speaker_id as id', sql<number>`count(*)`.as('n')])
+		.where('recording.project_id', '=', projectId)
+		.where('segment.speaker_id', 'is not', null)
+		.groupBy('segment.speaker_id')
+		.execute();
+	return new Map(rows.map((r) => [r.id!, Number(r.n)]));
+}
+
+/**
+ * Segments of the project holding text in each of `keys`, in one pass over the segments. Keys
+ * match LAYER_KEY_PATTERN, so they are safe inside a JSON path; they are still bound as values.
+ */
+export async function countSegmentsByLayer(db: Db, projectId: string, keys: string[]): Promise<Map<string, number>> {
+	if (keys.length === 0) return new Map();
+	const kind = dbKindOf(db);
+	const hasKey = (key: string) =>
+		kind === 'postgres'
+			? sql`(segment.texts::jsonb ->> ${key}) is not null`
+			: sql`json_extract(segment.texts, ${'$.' + key}) is not null`;
+	const row = await db
+		.selectFrom('segment')
+		.innerJoin('recording', 'recording.id', 'segment.recording_id')
+		.select(keys.map((key, i) => sql<number>`coalesce(sum(case when ${hasKey(key)} then 1 else 0 end), 0)`.as(`k${i}`)))
+		.where('recording.project_id', '=', projectId)
+		.executeTakeFirst();
+	const counts = (row ?? {}) as Record<string, unknown>;
+	return new Map(keys.map((key, i) => [key, Number(counts[`k${i}`] ?? 0)]));
+}
+
+/** Whether the project's taxonomy has a tag with this code. */
+export async function dialectCodeExists(db: Db, projectId: string, code: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('dialect_tag')
+		.select('id')
+		.where('project_id', '=', projectId)
+		.where('code', '=', code)
+		.executeTakeFirst();
+	return row !== undefined;
+}

@@ -5,14 +5,16 @@ import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { notFound, onInvalid } from '../lib/http.ts';
 import { speakersRoutes } from '../speakers/speakers.routes.ts';
+import { projectCapabilities, requireProjectManager } from './project-access.ts';
 import { toProjectSummaryDto } from './projects.mapper.ts';
-import { findProjectId, listProjectSummaries, updateProject } from './projects.repository.ts';
+import { listProjectSummaries, updateProject } from './projects.repository.ts';
 import { createProjectSchema, layersSchema, patchProjectSchema, taxonomySchema } from './projects.schemas.ts';
-import { createProject, loadProject, replaceLayers, replaceTaxonomy } from './projects.service.ts';
+import { createProject, loadProject, loadProjectUsage, replaceLayers, replaceTaxonomy } from './projects.service.ts';
 
 /** Projects, their dialect taxonomy and text layers; speakers are a sub-app. */
 export function projectsRoutes(deps: Deps) {
 	const { db } = deps;
+	const manager = requireProjectManager(db);
 	return new Hono<AuthEnv>()
 		.get('/', async (c) => {
 			const rows = await listProjectSummaries(db);
@@ -32,17 +34,20 @@ export function projectsRoutes(deps: Deps) {
 		.get('/:projectId', async (c) => {
 			const project = await loadProject(db, c.req.param('projectId'));
 			if (!project) return notFound(c, 'Project');
-			return c.json({ project }, 200);
+			// What this user may do here: the UI shows or hides controls by it, the routes still check.
+			const capabilities = await projectCapabilities(db, c.var.user, project.id);
+			return c.json({ project, capabilities }, 200);
 		})
-		.patch('/:projectId', requireRole('admin'), zValidator('json', patchProjectSchema, onInvalid), async (c) => {
-			const id = await findProjectId(db, c.req.param('projectId'));
-			if (!id) return notFound(c, 'Project');
+		.patch('/:projectId', manager, zValidator('json', patchProjectSchema, onInvalid), async (c) => {
+			const id = c.var.projectId;
 			await updateProject(db, id, c.req.valid('json'));
 			return c.json({ project: (await loadProject(db, id))! }, 200);
 		})
-		.put('/:projectId/taxonomy', requireRole('admin'), zValidator('json', taxonomySchema, onInvalid), async (c) => {
-			const id = await findProjectId(db, c.req.param('projectId'));
-			if (!id) return notFound(c, 'Project');
+		.get('/:projectId/usage', manager, async (c) => {
+			return c.json({ usage: await loadProjectUsage(db, c.var.projectId) }, 200);
+		})
+		.put('/:projectId/taxonomy', manager, zValidator('json', taxonomySchema, onInvalid), async (c) => {
+			const id = c.var.projectId;
 			const result = await replaceTaxonomy(db, id, c.req.valid('json').dialectTags);
 			if (!result.ok) {
 				const codes = result.inUse;
@@ -53,9 +58,8 @@ export function projectsRoutes(deps: Deps) {
 			}
 			return c.json({ project: (await loadProject(db, id))! }, 200);
 		})
-		.put('/:projectId/layers', requireRole('admin'), zValidator('json', layersSchema, onInvalid), async (c) => {
-			const id = await findProjectId(db, c.req.param('projectId'));
-			if (!id) return notFound(c, 'Project');
+		.put('/:projectId/layers', manager, zValidator('json', layersSchema, onInvalid), async (c) => {
+			const id = c.var.projectId;
 			const result = await replaceLayers(db, id, c.req.valid('json').textLayers);
 			if (!result.ok) {
 				const keys = result.inUse;

@@ -8,8 +8,11 @@ import {
 	type TaxonomyNode,
 	type TextLayerInput
 } from './default-taxonomy.ts';
-import { toProjectDto, type ProjectDto } from './projects.mapper.ts';
+import { toProjectDto, type ProjectDto, type ProjectUsageDto } from './projects.mapper.ts';
 import {
+	countSegmentsByLayer,
+	countSegmentsBySpeaker,
+	countSegmentsByTag,
 	deleteDialectTags,
 	deleteTextLayers,
 	findLayerKeysInUse,
@@ -101,6 +104,32 @@ export async function loadProject(db: Db, idOrSlug: string): Promise<ProjectDto 
 		listSpeakers(db, row.id)
 	]);
 	return toProjectDto(row, { tags, layers, speakers: speakers.map(toSpeakerDto) });
+}
+
+/**
+ * How many segments use each tag (by code), layer (by key) and speaker (by id), zeros included:
+ * what the settings page needs to say what can be removed and what cannot.
+ */
+export async function loadProjectUsage(db: Db, projectId: string): Promise<ProjectUsageDto> {
+	const [tags, layers, speakers] = await Promise.all([
+		listDialectTags(db, projectId),
+		listTextLayers(db, projectId),
+		listSpeakers(db, projectId)
+	]);
+	const [byTag, byLayer, bySpeaker] = await Promise.all([
+		countSegmentsByTag(db, projectId),
+		countSegmentsByLayer(
+			db,
+			projectId,
+			layers.map((l) => l.key)
+		),
+		countSegmentsBySpeaker(db, projectId)
+	]);
+	return {
+		dialectTags: Object.fromEntries(tags.map((t) => [t.code, byTag.get(t.id) ?? 0])),
+		textLayers: Object.fromEntries(layers.map((l) => [l.key, byLayer.get(l.key) ?? 0])),
+		speakers: Object.fromEntries(speakers.map((s) => [s.id, bySpeaker.get(s.id) ?? 0]))
+	};
 }
 
 export type ReplaceResult = { ok: true } | { ok: false; inUse: string[] };

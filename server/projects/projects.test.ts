@@ -336,12 +336,12 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 			project = await createOk('Speakers');
 		});
 
-		it('a transcriber adds and edits speakers; codes are unique per project', async () => {
+		it('a manager adds and edits speakers; codes are unique per project', async () => {
 			const res = await ctx.json(
 				'POST',
 				`/api/projects/${project.slug}/speakers`,
 				{ code: 'S01', name: 'Ah Ma', gender: 'female', ageBand: '70-79', homeDialect: 'yue-ts', place: '台山' },
-				transcriber.cookie
+				admin.cookie
 			);
 			expect(res.status).toBe(201);
 			const speaker = (await res.json()).speaker;
@@ -352,7 +352,8 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 				gender: 'female',
 				ageBand: '70-79',
 				homeDialect: 'yue-ts',
-				place: '台山'
+				place: '台山',
+				isActive: true
 			});
 			const dup = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S01', name: 'Other' }, admin.cookie);
 			expect(dup.status).toBe(409);
@@ -362,7 +363,7 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 				'PATCH',
 				`/api/projects/${project.id}/speakers/${speaker.id}`,
 				{ name: 'Ah Ma Wong', place: '' },
-				transcriber.cookie
+				admin.cookie
 			);
 			expect(patched.status).toBe(200);
 			expect((await patched.json()).speaker).toMatchObject({ name: 'Ah Ma Wong', place: null, code: 'S01' });
@@ -381,6 +382,81 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 			expect(detail.speakers.map((s: { code: string }) => s.code)).toEqual(['S01', 'S02']);
 		});
 
+		it('speakers are project setup: transcribers and reviewers get 403, before their input is checked', async () => {
+			const reviewer = await ctx.createUser('reviewer');
+			const s01 = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project.speakers[0];
+			for (const user of [transcriber, reviewer]) {
+				const add = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S77', name: 'x' }, user.cookie);
+				expect(add.status).toBe(403);
+				expect((await add.json()).error.code).toBe('forbidden');
+				const bad = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: '' }, user.cookie);
+				expect(bad.status).toBe(403);
+				const edit = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${s01.id}`, { isActive: false }, user.cookie);
+				expect(edit.status).toBe(403);
+			}
+			const after = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project;
+			expect(after.speakers.map((s: { code: string; isActive: boolean }) => [s.code, s.isActive])).toEqual([
+				['S01', true],
+				['S02', true]
+			]);
+		});
+
+		it('deactivates a speaker, who stays on their segments and in the project, and reactivates them', async () => {
+			const created = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S03', name: 'Retiring' }, admin.cookie);
+			const speaker = (await created.json()).speaker;
+			const recording = await insertTestRecording(ctx.deps.db, { projectId: project.id });
+			const seg = await ctx.json(
+				'POST',
+				`/api/recordings/${recording.id}/segments`,
+				{ startMs: 0, endMs: 900, speakerId: speaker.id },
+				transcriber.cookie
+			);
+			expect(seg.status).toBe(201);
+			const segment = (await seg.json()).segment;
+
+			const off = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${speaker.id}`, { isActive: false }, admin.cookie);
+			expect(off.status).toBe(200);
+			expect((await off.json()).speaker).toMatchObject({ code: 'S03', name: 'Retiring', isActive: false });
+			const detail = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, transcriber.cookie)).json()).project;
+			expect(detail.speakers.find((s: { id: string }) => s.id === speaker.id)).toMatchObject({ isActive: false });
+			const segments = (await (await ctx.json('GET', `/api/recordings/${recording.id}/segments`, undefined, transcriber.cookie)).json())
+				.segments;
+			expect(segments.find((s: { id: string }) => s.id === segment.id).speakerId).toBe(speaker.id);
+
+			const on = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${speaker.id}`, { isActive: true }, admin.cookie);
+			expect((await on.json()).speaker.isActive).toBe(true);
+			const inactiveFromStart = await ctx.json(
+				'POST',
+				`/api/projects/${project.id}/speakers`,
+				{ code: 'S04', name: 'Archive only', isActive: false },
+				admin.cookie
+			);
+			expect((await inactiveFromStart.json()).speaker.isActive).toBe(false);
+			const notBoolean = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${speaker.id}`, { isActive: 'no' }, admin.cookie);
+			expect(notBoolean.status).toBe(400);
+		});
+
+		it('a home dialect must be a tag code of the project (422 unknown_dialect, nothing written)', async () => {
+			const res = await ctx.json(
+				'POST',
+				`/api/projects/${project.id}/speakers`,
+				{ code: 'S10', name: 'Nobody', homeDialect: 'xx-none' },
+				admin.cookie
+			);
+			expect(res.status).toBe(422);
+			expect((await res.json()).error).toMatchObject({ code: 'unknown_dialect', homeDialect: 'xx-none' });
+			const detail = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project;
+			expect(detail.speakers.map((s: { code: string }) => s.code)).not.toContain('S10');
+
+			const s01 = detail.speakers.find((s: { code: string }) => s.code === 'S01');
+			const patch = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${s01.id}`, { name: 'Changed', homeDialect: 'nope' }, admin.cookie);
+			expect(patch.status).toBe(422);
+			const again = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project;
+			expect(again.speakers.find((s: { code: string }) => s.code === 'S01')).toMatchObject({ name: 'Ah Ma Wong', homeDialect: 'yue-ts' });
+			const cleared = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${s01.id}`, { homeDialect: '' }, admin.cookie);
+			expect((await cleared.json()).speaker.homeDialect).toBeNull();
+		});
+
 		it('exporters may not add speakers; unknown ids are 404; bad codes are 400', async () => {
 			const forbidden = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S9', name: 'x' }, exporter.cookie);
 			expect(forbidden.status).toBe(403);
@@ -390,6 +466,80 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 			expect(noSpeaker.status).toBe(404);
 			const badCode = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S 1/..', name: 'x' }, admin.cookie);
 			expect(badCode.status).toBe(400);
+		});
+	});
+
+	describe('settings: capabilities and usage', () => {
+		let project: ProjectDto;
+		let recordingId: string;
+
+		beforeAll(async () => {
+			project = await createOk('Usage');
+			recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id })).id;
+		});
+
+		it('tells each user whether they may manage the project', async () => {
+			const asAdmin = await ctx.json('GET', `/api/projects/${project.slug}`, undefined, admin.cookie);
+			expect((await asAdmin.json()).capabilities).toEqual({ manage: true });
+			for (const user of [transcriber, exporter]) {
+				const res = await ctx.json('GET', `/api/projects/${project.slug}`, undefined, user.cookie);
+				expect((await res.json()).capabilities).toEqual({ manage: false });
+			}
+		});
+
+		it('counts the segments on each tag, layer and speaker, zeros included', async () => {
+			const speaker = (
+				await (await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'A', name: 'A' }, admin.cookie)).json()
+			).speaker;
+			await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'B', name: 'B' }, admin.cookie);
+			const gz = tagByCode(project, 'yue-gz');
+			for (const [startMs, body] of [
+				[0, { dialectTagId: gz.id, speakerId: speaker.id, texts: { transcript: '佢哋', romanization: 'keoi5 dei6' } }],
+				[1000, { dialectTagId: gz.id, texts: { transcript: '食咗飯未' } }],
+				[2000, { speakerId: speaker.id }]
+			] as const) {
+				const res = await ctx.json(
+					'POST',
+					`/api/recordings/${recordingId}/segments`,
+					{ startMs, endMs: startMs + 500, ...body },
+					transcriber.cookie
+				);
+				expect(res.status).toBe(201);
+			}
+			const res = await ctx.json('GET', `/api/projects/${project.slug}/usage`, undefined, admin.cookie);
+			expect(res.status).toBe(200);
+			const { usage } = await res.json();
+			expect(usage.dialectTags['yue-gz']).toBe(2);
+			expect(usage.dialectTags.cmn).toBe(0);
+			expect(Object.keys(usage.dialectTags).sort()).toEqual(project.dialectTags.map((t) => t.code).sort());
+			expect(usage.textLayers).toMatchObject({ transcript: 2, romanization: 1 });
+			expect(Object.keys(usage.textLayers).sort()).toEqual(project.textLayers.map((l) => l.key).sort());
+			expect(Object.values(usage.speakers).sort()).toEqual([0, 2]);
+			expect(usage.speakers[speaker.id]).toBe(2);
+		});
+
+		it('usage is for managers; an unknown project is 404', async () => {
+			const res = await ctx.json('GET', `/api/projects/${project.id}/usage`, undefined, transcriber.cookie);
+			expect(res.status).toBe(403);
+			expect((await res.json()).error).toMatchObject({ code: 'forbidden', message: expect.any(String) });
+			const missing = await ctx.json('GET', '/api/projects/no-such/usage', undefined, admin.cookie);
+			expect(missing.status).toBe(404);
+			expect((await missing.json()).error.code).toBe('not_found');
+		});
+
+		it('refuses a transcriber before reading their input, and leaves the project as it was', async () => {
+			for (const [method, url, body] of [
+				['PATCH', `/api/projects/${project.id}`, { name: '' }],
+				['PATCH', `/api/projects/${project.id}`, { guidelines: '# mine now' }],
+				['PUT', `/api/projects/${project.id}/taxonomy`, { dialectTags: 'not a tree' }],
+				['PUT', `/api/projects/${project.id}/layers`, { textLayers: [] }]
+			] as const) {
+				const res = await ctx.json(method, url, body, transcriber.cookie);
+				expect(res.status, `${method} ${url}`).toBe(403);
+			}
+			const after = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project;
+			expect(after).toMatchObject({ name: 'Usage', guidelines: '' });
+			expect(after.dialectTags).toHaveLength(project.dialectTags.length);
 		});
 	});
 });

@@ -24,6 +24,15 @@ export interface RecordingDto {
 	updatedAt: string;
 }
 
+/** What deleting a recording takes with it. */
+export interface RecordingDeletionDto {
+	segments: number;
+	/** Revisions of those segments (and of segments deleted earlier). */
+	revisions: number;
+	/** The original file stays because another recording holds the same bytes. */
+	originalShared: boolean;
+}
+
 export function toRecordingDto(row: RecordingRow): RecordingDto {
 	return {
 		id: row.id,

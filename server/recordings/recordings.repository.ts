@@ -140,3 +140,30 @@ export async function deleteRecordingRow(db: Db, id: string) {
 	const result = await db.deleteFrom('recording').where('id', '=', id).executeTakeFirst();
 	return Number(result.numDeletedRows) > 0;
 }
+
+export async function renameRecording(db: Db, id: string, name: string) {
+	const result = await db
+		.updateTable('recording')
+		.set({ name, updated_at: nowIso() })
+		.where('id', '=', id)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
+}
+
+/** Revisions kept for the recording's segments (deleted ones included). */
+export async function countRecordingRevisions(db: Db, recordingId: string) {
+	const row = await db
+		.selectFrom('segment_revision')
+		.select(sql<number>`count(*)`.as('n'))
+		.where('recording_id', '=', recordingId)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/**
+ * The history of a recording's segments. Revisions outlive a deleted segment on purpose, but not
+ * the recording: nothing could show or restore them.
+ */
+export async function deleteRecordingRevisions(db: Db, recordingId: string) {
+	await db.deleteFrom('segment_revision').where('recording_id', '=', recordingId).execute();
+}

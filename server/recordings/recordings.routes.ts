@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { zValidator } from '@hono/zod-validator';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, apiError } from '../lib/errors.ts';
@@ -8,13 +8,20 @@ import { notFound, onInvalid } from '../lib/http.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
 import { PEAKS_VERSION } from '../media/peaks-format.ts';
 import { CLIP_FORMATS, canClipFromOriginal } from '../media/transcode-args.ts';
+import { assertCanManageProject } from '../projects/project-access.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { createClipService } from './clips.service.ts';
 import { sendFile } from './file-response.ts';
 import { toRecordingDto } from './recordings.mapper.ts';
-import { findRecordingById, listProjectRecordings, type RecordingRow } from './recordings.repository.ts';
-import { MAX_CLIP_MS, clipQuerySchema, recordingIdParamSchema, uploadFieldsSchema } from './recordings.schemas.ts';
-import { deleteRecording, importRecordingFromFile } from './recordings.service.ts';
+import { findRecordingById, listProjectRecordings, renameRecording, type RecordingRow } from './recordings.repository.ts';
+import {
+	MAX_CLIP_MS,
+	clipQuerySchema,
+	recordingIdParamSchema,
+	renameRecordingSchema,
+	uploadFieldsSchema
+} from './recordings.schemas.ts';
+import { deleteRecording, describeRecordingDeletion, importRecordingFromFile } from './recordings.service.ts';
 import { checkDeclaredLength, receiveUpload } from './upload.ts';
 
 /** Media derived from a recording never changes for its id, so a day of private caching is safe. */
@@ -28,6 +35,22 @@ function errorResponse(c: Context, err: unknown) {
 function notReady(c: Context, row: RecordingRow) {
 	const detail = row.state === 'failed' ? `processing failed: ${row.error ?? 'unknown error'}` : `still ${row.state}`;
 	return c.json(apiError('not_ready', `The recording is ${detail}`, { state: row.state }), 409);
+}
+
+type RecordingManagerEnv = { Variables: AuthEnv['Variables'] & { recording: RecordingRow } };
+
+/**
+ * For changes to one recording (`:id`): 404 when unknown, 403 unless the user may manage its
+ * project (canManageProject), before any body is read; sets `c.var.recording`.
+ */
+function requireRecordingManager(db: Deps['db']): MiddlewareHandler<RecordingManagerEnv> {
+	return async (c, next) => {
+		const row = await findRecordingById(db, c.req.param('id') ?? '');
+		if (!row) return notFound(c, 'Recording');
+		await assertCanManageProject(db, c.var.user, row.project_id);
+		c.set('recording', row);
+		await next();
+	};
 }
 
 /** Recordings of one project: list and upload. Mounted at /api/projects/:projectId/recordings. */
@@ -80,14 +103,30 @@ export function projectRecordingsRoutes(deps: Deps) {
 export function recordingsRoutes(deps: Deps) {
 	const { db, storage } = deps;
 	const clips = createClipService(deps);
+	const manager = requireRecordingManager(db);
 	return new Hono<AuthEnv>()
 		.get('/:id', zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').id);
 			if (!row) return notFound(c, 'Recording');
 			return c.json({ recording: toRecordingDto(row) }, 200);
 		})
-		.delete('/:id', requireRole('admin'), zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {
-			if (!(await deleteRecording(deps, c.req.valid('param').id))) return notFound(c, 'Recording');
+		.patch(
+			'/:id',
+			zValidator('param', recordingIdParamSchema, onInvalid),
+			manager,
+			zValidator('json', renameRecordingSchema, onInvalid),
+			async (c) => {
+				const id = c.var.recording.id;
+				if (!(await renameRecording(db, id, c.req.valid('json').name))) return notFound(c, 'Recording');
+				return c.json({ recording: toRecordingDto((await findRecordingById(db, id))!) }, 200);
+			}
+		)
+		// What a delete would take with it, so the UI can say so before asking.
+		.get('/:id/deletion', zValidator('param', recordingIdParamSchema, onInvalid), manager, async (c) =>
+			c.json({ deletion: await describeRecordingDeletion(deps, c.var.recording) }, 200)
+		)
+		.delete('/:id', zValidator('param', recordingIdParamSchema, onInvalid), manager, async (c) => {
+			if (!(await deleteRecording(deps, c.var.recording.id))) return notFound(c, 'Recording');
 			return c.json({ ok: true as const }, 200);
 		})
 		.get('/:id/peaks', zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {

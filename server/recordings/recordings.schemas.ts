@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userText } from '../projects/projects.schemas.ts';
 
 /** The longest clip one request may cut. */
 export const MAX_CLIP_MS = 10 * 60 * 1000;
@@ -31,3 +32,13 @@ export const uploadFieldsSchema = z.object({
 		.optional()
 		.transform((v) => v?.normalize('NFC') || undefined)
 });
+
+/** A recording's display name: user text (trimmed, NFC), 1–255 characters, no control characters. */
+export const renameRecordingSchema = z.object({
+	name: userText(255)
+		.pipe(z.string().min(1, 'Give the recording a name'))
+		// eslint-disable-next-line no-control-regex
+		.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Names may not contain control characters')
+});
+
+export type RenameRecordingInput = z.infer<typeof renameRecordingSchema>;

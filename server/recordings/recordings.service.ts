@@ -3,20 +3,23 @@ import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Deps } from '../deps.ts';
-import { enqueueJob, deleteQueuedJobsForRecording } from '../jobs/jobs.repository.ts';
+import { deleteJobsForRecording, enqueueJob } from '../jobs/jobs.repository.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { findTruncation } from '../media/integrity.ts';
 import { ProbeError, probeAudio, type AudioInfo } from '../media/probe.ts';
 import { findProjectId, isUniqueViolation } from '../projects/projects.repository.ts';
-import { toRecordingDto, type RecordingDto } from './recordings.mapper.ts';
+import { toRecordingDto, type RecordingDeletionDto, type RecordingDto } from './recordings.mapper.ts';
 import {
+	countRecordingRevisions,
 	countRecordingsUsingOriginal,
+	deleteRecordingRevisions,
 	deleteRecordingRow,
 	findRecordingById,
 	findRecordingIdBySha,
 	insertRecording,
-	speakerBelongsToProject
+	speakerBelongsToProject,
+	type RecordingRow
 } from './recordings.repository.ts';
 
 /** The job kind the worker pool runs for a new recording (payload `{ recordingId }`). */
@@ -119,16 +122,27 @@ export async function importRecordingFromFile(deps: Deps, input: ImportRecording
 	return toRecordingDto(row);
 }
 
+/** What deleting a recording takes with it, for the confirmation the UI asks first. */
+export async function describeRecordingDeletion(deps: Deps, row: RecordingRow): Promise<RecordingDeletionDto> {
+	const [revisions, holders] = await Promise.all([
+		countRecordingRevisions(deps.db, row.id),
+		countRecordingsUsingOriginal(deps.db, row.sha256, row.original_ext)
+	]);
+	return { segments: Number(row.segment_count), revisions, originalShared: holders > 1 };
+}
+
 /**
- * Deletes a recording: its rows (segments cascade), its queued ingest job, its rendition, peaks and
- * cached clips, and the original when no other recording keeps the same bytes. False when unknown.
+ * Deletes a recording: in one transaction its row (segments cascade), its segments' revisions
+ * and every job that names it; then its rendition, peaks, cached clips and spectrograms, and the
+ * original when no other recording keeps the same bytes. False when unknown.
  */
 export async function deleteRecording(deps: Deps, id: string): Promise<boolean> {
 	const { db, storage } = deps;
 	const row = await findRecordingById(db, id);
 	if (!row) return false;
 	const deleted = await db.transaction().execute(async (trx) => {
-		await deleteQueuedJobsForRecording(trx, id);
+		await deleteJobsForRecording(trx, id);
+		await deleteRecordingRevisions(trx, id);
 		return deleteRecordingRow(trx, id);
 	});
 	if (!deleted) return false;

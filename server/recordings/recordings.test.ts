@@ -467,7 +467,36 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 		expect(((await list.json()) as { recordings: RecordingDto[] }).recordings[0]).toMatchObject({ segmentCount: 4, segmentedMs: 2000 });
 	});
 
-	it('deletes a recording with its media, keeping an original another project still uses', async () => {
+	it('renames a recording: trimmed, NFC, 1–255 characters, managers only', async () => {
+		const rename = (body: unknown, cookie = admin.cookie, id = tone.id) => ctx.json('PATCH', `/api/recordings/${id}`, body, cookie);
+		const res = await rename({ name: '  Cafe\u0301 tape 3 · 梅县  ' });
+		expect(res.status).toBe(200);
+		const renamed = ((await res.json()) as { recording: RecordingDto }).recording;
+		expect(renamed).toMatchObject({ id: tone.id, name: 'Caf\u00e9 tape 3 · 梅县', sha256: tone.sha256, segmentCount: 4 });
+		expect(renamed.updatedAt >= tone.updatedAt).toBe(true);
+		const listed = (await (await ctx.request(`/api/projects/${projectId}/recordings`, { cookie: transcriber.cookie })).json()) as {
+			recordings: RecordingDto[];
+		};
+		expect(listed.recordings.find((r) => r.id === tone.id)?.name).toBe('Caf\u00e9 tape 3 · 梅县');
+
+		for (const body of [{ name: '   ' }, { name: 'x'.repeat(256) }, { name: 'line\nbreak' }, { name: 'nul\u0000' }, {}, { name: 42 }]) {
+			const bad = await rename(body);
+			expect(bad.status, JSON.stringify(body)).toBe(400);
+			const error = ((await bad.json()) as { error: { code: string; message: string } }).error;
+			expect(error.code).toBe('invalid_request');
+			expect(error.message.length).toBeGreaterThan(3);
+		}
+		expect((await rename({ name: '字'.repeat(255) })).status).toBe(200);
+		const forbidden = await rename({ name: 'mine' }, transcriber.cookie);
+		expect(forbidden.status).toBe(403);
+		expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+		expect((await rename({ name: 'x' }, admin.cookie, newId())).status).toBe(404);
+		const after = ((await (await ctx.request(`/api/recordings/${tone.id}`, { cookie: admin.cookie })).json()) as { recording: RecordingDto })
+			.recording;
+		expect(after.name).toBe('字'.repeat(255));
+	});
+
+	it('deletes a recording with its segments, revisions, jobs and media, keeping an original another project still uses', async () => {
 		const copy = await upload(fixture('tone.wav'), 'tone.wav', admin.cookie, {}, otherProjectId);
 		expect(copy.status).toBe(202);
 		const other = ((await copy.json()) as { recording: RecordingDto }).recording;
@@ -475,7 +504,27 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 		const storage = ctx.deps.storage;
 		const original = storage.originalPath(tone.sha256, 'wav');
 
-		expect((await ctx.request(`/api/recordings/${tone.id}`, { method: 'DELETE', cookie: transcriber.cookie })).status).toBe(403);
+		// A segment made and edited through the API (two revisions), a cut clip in the cache.
+		const created = await ctx.json('POST', `/api/recordings/${tone.id}/segments`, { startMs: 2600, endMs: 2900 }, transcriber.cookie);
+		expect(created.status).toBe(201);
+		const segment = ((await created.json()) as { segment: { id: string; version: number } }).segment;
+		const edited = await ctx.json('PATCH', `/api/segments/${segment.id}`, { version: segment.version, texts: { transcript: '系' } }, transcriber.cookie);
+		expect(edited.status).toBe(200);
+		expect((await ctx.request(`/api/recordings/${tone.id}/clip?start=0&end=500`, { cookie: admin.cookie })).status).toBe(200);
+		expect(existsSync(storage.clipCacheDir(tone.id))).toBe(true);
+		const jobsOf = (id: string) =>
+			ctx.deps.db.selectFrom('job').select('id').where('payload', '=', JSON.stringify({ recordingId: id })).execute();
+		expect(await jobsOf(tone.id)).toHaveLength(1);
+
+		const preview = await ctx.request(`/api/recordings/${tone.id}/deletion`, { cookie: admin.cookie });
+		expect(preview.status).toBe(200);
+		expect(await preview.json()).toEqual({ deletion: { segments: 5, revisions: 2, originalShared: true } });
+		expect((await ctx.request(`/api/recordings/${tone.id}/deletion`, { cookie: transcriber.cookie })).status).toBe(403);
+		expect((await ctx.request(`/api/recordings/${newId()}/deletion`, { cookie: admin.cookie })).status).toBe(404);
+
+		const refused = await ctx.request(`/api/recordings/${tone.id}`, { method: 'DELETE', cookie: transcriber.cookie });
+		expect(refused.status).toBe(403);
+		expect((await ctx.request(`/api/recordings/${tone.id}`, { cookie: admin.cookie })).status).toBe(200);
 		const res = await ctx.request(`/api/recordings/${tone.id}`, { method: 'DELETE', cookie: admin.cookie });
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ ok: true });
@@ -484,9 +533,14 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 		expect(existsSync(original)).toBe(true);
 		expect((await ctx.request(`/api/recordings/${tone.id}`, { cookie: admin.cookie })).status).toBe(404);
 		expect(await ctx.deps.db.selectFrom('segment').select('id').where('recording_id', '=', tone.id).execute()).toEqual([]);
+		expect(await ctx.deps.db.selectFrom('segment_revision').select('id').where('recording_id', '=', tone.id).execute()).toEqual([]);
+		expect(await jobsOf(tone.id)).toEqual([]);
 
+		const lastPreview = await ctx.request(`/api/recordings/${other.id}/deletion`, { cookie: admin.cookie });
+		expect(((await lastPreview.json()) as { deletion: { originalShared: boolean } }).deletion.originalShared).toBe(false);
 		expect((await ctx.request(`/api/recordings/${other.id}`, { method: 'DELETE', cookie: admin.cookie })).status).toBe(200);
 		expect(existsSync(original)).toBe(false);
+		expect(await jobsOf(other.id)).toEqual([]);
 		expect((await ctx.request(`/api/recordings/${other.id}`, { method: 'DELETE', cookie: admin.cookie })).status).toBe(404);
 	});
 });

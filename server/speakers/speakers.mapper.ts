@@ -8,6 +8,8 @@ export interface SpeakerDto {
 	ageBand: string | null;
 	homeDialect: string | null;
 	place: string | null;
+	/** False once retired: still named on its segments, no longer offered for new assignments. */
+	isActive: boolean;
 }
 
 export function toSpeakerDto(row: Omit<Speaker, 'project_id' | 'created_at'>): SpeakerDto {
@@ -18,6 +20,7 @@ export function toSpeakerDto(row: Omit<Speaker, 'project_id' | 'created_at'>): S
 		gender: row.gender,
 		ageBand: row.age_band,
 		homeDialect: row.home_dialect,
-		place: row.place
+		place: row.place,
+		isActive: row.is_active === 1
 	};
 }

@@ -11,10 +11,13 @@ const SPEAKER_COLUMNS = [
 	'age_band',
 	'home_dialect',
 	'place',
+	'is_active',
 	'created_at'
 ] as const;
 
-export type SpeakerFields = Pick<Speaker, 'code' | 'name' | 'gender' | 'age_band' | 'home_dialect' | 'place'>;
+export type SpeakerFields = Pick<Speaker, 'code' | 'name' | 'gender' | 'age_band' | 'home_dialect' | 'place'> & {
+	is_active?: 0 | 1;
+};
 
 export function listSpeakers(db: Db, projectId: string) {
 	return db

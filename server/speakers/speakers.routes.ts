@@ -1,86 +1,100 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
-import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
+import type { Db } from '../db/connection.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { notFound, onInvalid } from '../lib/http.ts';
-import { findProjectId, isUniqueViolation, touchProject } from '../projects/projects.repository.ts';
+import { requireProjectManager } from '../projects/project-access.ts';
+import { dialectCodeExists, isUniqueViolation, touchProject } from '../projects/projects.repository.ts';
 import { toSpeakerDto } from './speakers.mapper.ts';
 import { findSpeaker, findSpeakerByCode, insertSpeaker, updateSpeaker, type SpeakerFields } from './speakers.repository.ts';
-import { createSpeakerSchema, patchSpeakerSchema } from './speakers.schemas.ts';
+import { createSpeakerSchema, patchSpeakerSchema, type PatchSpeakerInput } from './speakers.schemas.ts';
 
 const codeTaken = (code: string) =>
 	apiError('speaker_code_taken', `The project already has a speaker with code ${code}`, { speakerCode: code });
 
-/** Speakers of one project; mounted under /api/projects/:projectId/speakers. */
-export function speakersRoutes({ db }: Deps) {
-	return new Hono<AuthEnv>()
-		.post(
-			'/',
-			requireRole('admin', 'reviewer', 'transcriber'),
-			zValidator('json', createSpeakerSchema, onInvalid),
-			async (c) => {
-				const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
-				if (!projectId) return notFound(c, 'Project');
-				const input = c.req.valid('json');
-				const fields: SpeakerFields = {
-					code: input.code,
-					name: input.name,
-					gender: input.gender ?? null,
-					age_band: input.ageBand ?? null,
-					home_dialect: input.homeDialect ?? null,
-					place: input.place ?? null
-				};
-				if (await findSpeakerByCode(db, projectId, input.code)) return c.json(codeTaken(input.code), 409);
-				try {
-					const row = await db.transaction().execute(async (trx) => {
-						const speaker = await insertSpeaker(trx, projectId, fields);
-						await touchProject(trx, projectId);
-						return speaker;
-					});
-					return c.json({ speaker: toSpeakerDto(row) }, 201);
-				} catch (err) {
-					if (isUniqueViolation(err)) return c.json(codeTaken(input.code), 409);
-					throw err;
-				}
-			}
-		)
-		.patch(
-			'/:speakerId',
-			requireRole('admin', 'reviewer', 'transcriber'),
-			zValidator('json', patchSpeakerSchema, onInvalid),
-			async (c) => {
-				const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
-				if (!projectId) return notFound(c, 'Project');
-				const speakerId = c.req.param('speakerId');
-				const input = c.req.valid('json');
-				const patch: Partial<SpeakerFields> = {};
-				if (input.code !== undefined) patch.code = input.code;
-				if (input.name !== undefined) patch.name = input.name;
-				if (input.gender !== undefined) patch.gender = input.gender;
-				if (input.ageBand !== undefined) patch.age_band = input.ageBand;
-				if (input.homeDialect !== undefined) patch.home_dialect = input.homeDialect;
-				if (input.place !== undefined) patch.place = input.place;
+const unknownDialect = (code: string) =>
+	apiError('unknown_dialect', `The project's taxonomy has no dialect tag ${code}`, { homeDialect: code });
 
-				if (patch.code !== undefined) {
-					const holder = await findSpeakerByCode(db, projectId, patch.code);
-					if (holder && holder.id !== speakerId) return c.json(codeTaken(patch.code), 409);
-				}
-				try {
-					const row =
-						Object.keys(patch).length === 0
-							? await findSpeaker(db, projectId, speakerId)
-							: await db.transaction().execute(async (trx) => {
-									const speaker = await updateSpeaker(trx, projectId, speakerId, patch);
-									if (speaker) await touchProject(trx, projectId);
-									return speaker;
-								});
-					if (!row) return notFound(c, 'Speaker');
-					return c.json({ speaker: toSpeakerDto(row) }, 200);
-				} catch (err) {
-					if (isUniqueViolation(err) && patch.code) return c.json(codeTaken(patch.code), 409);
-					throw err;
-				}
+/** The columns a create or patch body sets (absent fields stay as they are). */
+function toFields(input: PatchSpeakerInput): Partial<SpeakerFields> {
+	const patch: Partial<SpeakerFields> = {};
+	if (input.code !== undefined) patch.code = input.code;
+	if (input.name !== undefined) patch.name = input.name;
+	if (input.gender !== undefined) patch.gender = input.gender;
+	if (input.ageBand !== undefined) patch.age_band = input.ageBand;
+	if (input.homeDialect !== undefined) patch.home_dialect = input.homeDialect;
+	if (input.place !== undefined) patch.place = input.place;
+	if (input.isActive !== undefined) patch.is_active = input.isActive ? 1 : 0;
+	return patch;
+}
+
+/** A home dialect must be one of the project's tag codes at the time it is set. */
+async function homeDialectIsKnown(db: Db, projectId: string, code: string | null | undefined) {
+	return !code || (await dialectCodeExists(db, projectId, code));
+}
+
+/**
+ * Speakers of one project; mounted under /api/projects/:projectId/speakers. Part of the project's
+ * setup, so writing them needs canManageProject.
+ */
+export function speakersRoutes({ db }: Deps) {
+	const manager = requireProjectManager(db);
+	return new Hono<AuthEnv>()
+		.post('/', manager, zValidator('json', createSpeakerSchema, onInvalid), async (c) => {
+			const projectId = c.var.projectId;
+			const input = c.req.valid('json');
+			const fields: SpeakerFields = {
+				code: input.code,
+				name: input.name,
+				gender: input.gender ?? null,
+				age_band: input.ageBand ?? null,
+				home_dialect: input.homeDialect ?? null,
+				place: input.place ?? null,
+				is_active: input.isActive === false ? 0 : 1
+			};
+			if (!(await homeDialectIsKnown(db, projectId, fields.home_dialect))) {
+				return c.json(unknownDialect(fields.home_dialect!), 422);
 			}
-		);
+			if (await findSpeakerByCode(db, projectId, input.code)) return c.json(codeTaken(input.code), 409);
+			try {
+				const row = await db.transaction().execute(async (trx) => {
+					const speaker = await insertSpeaker(trx, projectId, fields);
+					await touchProject(trx, projectId);
+					return speaker;
+				});
+				return c.json({ speaker: toSpeakerDto(row) }, 201);
+			} catch (err) {
+				if (isUniqueViolation(err)) return c.json(codeTaken(input.code), 409);
+				throw err;
+			}
+		})
+		.patch('/:speakerId', manager, zValidator('json', patchSpeakerSchema, onInvalid), async (c) => {
+			const projectId = c.var.projectId;
+			const speakerId = c.req.param('speakerId');
+			const patch = toFields(c.req.valid('json'));
+			if (!(await homeDialectIsKnown(db, projectId, patch.home_dialect))) {
+				return c.json(unknownDialect(patch.home_dialect!), 422);
+			}
+			if (patch.code !== undefined) {
+				const holder = await findSpeakerByCode(db, projectId, patch.code);
+				if (holder && holder.id !== speakerId) return c.json(codeTaken(patch.code), 409);
+			}
+			try {
+				const row =
+					Object.keys(patch).length === 0
+						? await findSpeaker(db, projectId, speakerId)
+						: await db.transaction().execute(async (trx) => {
+								const speaker = await updateSpeaker(trx, projectId, speakerId, patch);
+								if (speaker) await touchProject(trx, projectId);
+								return speaker;
+							});
+				if (!row) return notFound(c, 'Speaker');
+				return c.json({ speaker: toSpeakerDto(row) }, 200);
+			} catch (err) {
+				if (isUniqueViolation(err) && patch.code) return c.json(codeTaken(patch.code), 409);
+				throw err;
+			}
+		});
 }

@@ -16,8 +16,13 @@ const speakerFields = {
 	gender: optionalText(32),
 	ageBand: optionalText(32),
 	homeDialect: optionalText(32),
-	place: optionalText(200)
+	place: optionalText(200),
+	/** false retires the speaker: kept on its segments, no longer offered for new ones. */
+	isActive: z.boolean().optional()
 };
 
 export const createSpeakerSchema = z.object(speakerFields);
 export const patchSpeakerSchema = z.object(speakerFields).partial();
+
+export type CreateSpeakerInput = z.infer<typeof createSpeakerSchema>;
+export type PatchSpeakerInput = z.infer<typeof patchSpeakerSchema>;

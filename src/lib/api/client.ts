@@ -1,13 +1,22 @@
 import { goto } from '$app/navigation';
 import { hc } from 'hono/client';
 import type { AppType } from '$server/app'; // type-only: never a value import from server/
+import type { TaxonomyNodeInput } from '$lib/settings/taxonomy-tree';
 import type {
 	ApiErrorBody,
 	CreateProjectInput,
+	PatchProjectInput,
+	ProjectCapabilities,
 	ProjectDto,
 	ProjectList,
+	ProjectUsage,
+	RecordingDeletion,
 	RecordingDto,
-	RecordingList
+	RecordingList,
+	SpeakerDto,
+	SpeakerInput,
+	SpeakerPatch,
+	TextLayerInput
 } from './types.ts';
 
 type Fetch = typeof globalThis.fetch;
@@ -113,12 +122,37 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 	return {
 		listProjects: () => okJson<ProjectList>(api.projects.$get()),
 		getProject: (idOrSlug: string) =>
-			okJson<{ project: ProjectDto }>(api.projects[':projectId'].$get({ param: { projectId: idOrSlug } })),
+			okJson<{ project: ProjectDto; capabilities: ProjectCapabilities }>(
+				api.projects[':projectId'].$get({ param: { projectId: idOrSlug } })
+			),
+		patchProject: (projectId: string, patch: PatchProjectInput) =>
+			okJson<{ project: ProjectDto }>(api.projects[':projectId'].$patch({ param: { projectId }, json: patch })),
+		getUsage: (projectId: string) =>
+			okJson<{ usage: ProjectUsage }>(api.projects[':projectId'].usage.$get({ param: { projectId } })),
+		/** ApiError 409 `tag_in_use` (with `codes`) when a removed tag is still on segments. */
+		putTaxonomy: (projectId: string, dialectTags: TaxonomyNodeInput[]) =>
+			okJson<{ project: ProjectDto }>(
+				api.projects[':projectId'].taxonomy.$put({ param: { projectId }, json: { dialectTags } })
+			),
+		/** ApiError 409 `layer_in_use` (with `keys`) when a removed layer still holds text. */
+		putLayers: (projectId: string, textLayers: TextLayerInput[]) =>
+			okJson<{ project: ProjectDto }>(api.projects[':projectId'].layers.$put({ param: { projectId }, json: { textLayers } })),
+		createSpeaker: (projectId: string, input: SpeakerInput) =>
+			okJson<{ speaker: SpeakerDto }>(api.projects[':projectId'].speakers.$post({ param: { projectId }, json: input })),
+		patchSpeaker: (projectId: string, speakerId: string, patch: SpeakerPatch) =>
+			okJson<{ speaker: SpeakerDto }>(
+				api.projects[':projectId'].speakers[':speakerId'].$patch({ param: { projectId, speakerId }, json: patch })
+			),
 		createProject: (input: CreateProjectInput) =>
 			okJson<{ project: ProjectDto }>(api.projects.$post({ json: input })),
 		listRecordings: (projectId: string) =>
 			okJson<RecordingList>(api.projects[':projectId'].recordings.$get({ param: { projectId } })),
 		getRecording: (id: string) => okJson<{ recording: RecordingDto }>(api.recordings[':id'].$get({ param: { id } })),
+		renameRecording: (id: string, name: string) =>
+			okJson<{ recording: RecordingDto }>(api.recordings[':id'].$patch({ param: { id }, json: { name } })),
+		getRecordingDeletion: (id: string) =>
+			okJson<{ deletion: RecordingDeletion }>(api.recordings[':id'].deletion.$get({ param: { id } })),
+		deleteRecording: (id: string) => okJson<{ ok: true }>(api.recordings[':id'].$delete({ param: { id } })),
 		/** The FYPK peaks file; ApiError 409 `not_ready` while the recording is processing. */
 		getPeaks: async (id: string, init?: RequestInit) => {
 			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });

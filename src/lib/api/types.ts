@@ -18,10 +18,18 @@ export type DialectTagDto = ProjectDto['dialectTags'][number];
 export type TextLayerDto = ProjectDto['textLayers'][number];
 export type SpeakerDto = ProjectDto['speakers'][number];
 export type CreateProjectInput = InferRequestType<A['projects']['$post']>['json'];
+/** What the signed-in user may do in a project (server/projects/project-access.ts decides). */
+export type ProjectCapabilities = InferResponseType<A['projects'][':projectId']['$get'], 200>['capabilities'];
+export type PatchProjectInput = InferRequestType<A['projects'][':projectId']['$patch']>['json'];
+export type ProjectUsage = InferResponseType<A['projects'][':projectId']['usage']['$get'], 200>['usage'];
+export type TextLayerInput = InferRequestType<A['projects'][':projectId']['layers']['$put']>['json']['textLayers'][number];
+export type SpeakerInput = InferRequestType<A['projects'][':projectId']['speakers']['$post']>['json'];
+export type SpeakerPatch = InferRequestType<A['projects'][':projectId']['speakers'][':speakerId']['$patch']>['json'];
 
 export type RecordingList = InferResponseType<A['projects'][':projectId']['recordings']['$get'], 200>;
 export type RecordingDto = InferResponseType<A['recordings'][':id']['$get'], 200>['recording'];
 export type RecordingState = RecordingDto['state'];
+export type RecordingDeletion = InferResponseType<A['recordings'][':id']['deletion']['$get'], 200>['deletion'];
 
 /** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
 export type { ApiErrorBody } from '$server/lib/errors';

@@ -7,7 +7,7 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 	depends('app:recordings');
 	await parent();
 	const rest = createRest(fetch);
-	const { project } = await orError(rest.getProject(params.slug));
+	const { project, capabilities } = await orError(rest.getProject(params.slug));
 	const { recordings } = await orError(rest.listRecordings(project.id));
-	return { project, recordings };
+	return { project, capabilities, recordings };
 };

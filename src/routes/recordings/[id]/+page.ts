@@ -15,11 +15,11 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 		loadPeaks(rest.getPeaksResponse(params.id))
 	]);
 	const ready = recording.state === 'ready';
-	const [{ project }, segments] = await Promise.all([
+	const [{ project, capabilities }, segments] = await Promise.all([
 		orError(rest.getProject(recording.projectId)),
 		ready ? loadSegments(fetch, recording.id) : Promise.resolve([])
 	]);
-	return { recording, project, segments, peaks: ready ? peaks : null };
+	return { recording, project, capabilities, segments, peaks: ready ? peaks : null };
 };
 
 /** The recording's segments (the editor overlays this user's unsent edits on them). */
