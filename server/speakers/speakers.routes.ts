@@ -1,26 +1,49 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
 import { findProjectId, isUniqueViolation, touchProject } from '../projects/projects.repository.ts';
 import { toSpeakerDto } from './speakers.mapper.ts';
 import { findSpeaker, findSpeakerByCode, insertSpeaker, updateSpeaker, type SpeakerFields } from './speakers.repository.ts';
-import { createSpeakerSchema, patchSpeakerSchema } from './speakers.schemas.ts';
+import {
+	createSpeakerSchema,
+	patchSpeakerSchema,
+	projectSpeakersParamsSchema,
+	speakerEnvelopeSchema,
+	speakerParamsSchema
+} from './speakers.schemas.ts';
 
 const codeTaken = (code: string) =>
 	apiError('speaker_code_taken', `The project already has a speaker with code ${code}`, { speakerCode: code });
+
+const codeTakenDoc = 'Another speaker of the project has this code (`speaker_code_taken`)';
+
+const doc = {
+	create: describe({
+		tags: ['speakers'],
+		summary: 'Add a speaker',
+		responses: { 201: ok(speakerEnvelopeSchema, 'Created'), ...errors({ 404: 'Project not found', 409: codeTakenDoc }) }
+	}),
+	patch: describe({
+		tags: ['speakers'],
+		summary: "Edit a speaker's code, name or details (only the fields given change)",
+		responses: { 200: ok(speakerEnvelopeSchema), ...errors({ 404: 'Project or speaker not found', 409: codeTakenDoc }) }
+	})
+};
 
 /** Speakers of one project; mounted under /api/projects/:projectId/speakers. */
 export function speakersRoutes({ db }: Deps) {
 	return new Hono<AuthEnv>()
 		.post(
 			'/',
+			doc.create,
 			requireRole('admin', 'reviewer', 'transcriber'),
-			zValidator('json', createSpeakerSchema, onInvalid),
+			params(projectSpeakersParamsSchema),
+			jsonBody(createSpeakerSchema),
 			async (c) => {
-				const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
+				const projectId = await findProjectId(db, c.req.valid('param').projectId);
 				if (!projectId) return notFound(c, 'Project');
 				const input = c.req.valid('json');
 				const fields: SpeakerFields = {
@@ -47,12 +70,14 @@ export function speakersRoutes({ db }: Deps) {
 		)
 		.patch(
 			'/:speakerId',
+			doc.patch,
 			requireRole('admin', 'reviewer', 'transcriber'),
-			zValidator('json', patchSpeakerSchema, onInvalid),
+			params(speakerParamsSchema),
+			jsonBody(patchSpeakerSchema),
 			async (c) => {
-				const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
+				const projectId = await findProjectId(db, c.req.valid('param').projectId);
 				if (!projectId) return notFound(c, 'Project');
-				const speakerId = c.req.param('speakerId');
+				const { speakerId } = c.req.valid('param');
 				const input = c.req.valid('json');
 				const patch: Partial<SpeakerFields> = {};
 				if (input.code !== undefined) patch.code = input.code;
