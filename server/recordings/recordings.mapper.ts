@@ -1,28 +1,7 @@
-import type { ProcessingState } from '../db/schema.ts';
 import type { RecordingRow } from './recordings.repository.ts';
+import type { RecordingDto } from './recordings.schemas.ts';
 
-export interface RecordingDto {
-	id: string;
-	projectId: string;
-	name: string;
-	sha256: string;
-	sizeBytes: number;
-	formatName: string;
-	codec: string;
-	durationMs: number;
-	sampleRate: number;
-	channels: number;
-	speakerId: string | null;
-	place: string | null;
-	metadata: Record<string, unknown>;
-	state: ProcessingState;
-	error: string | null;
-	segmentCount: number;
-	/** Milliseconds covered by segments (overlaps counted once). */
-	segmentedMs: number;
-	createdAt: string;
-	updatedAt: string;
-}
+export type { RecordingDto };
 
 export function toRecordingDto(row: RecordingRow): RecordingDto {
 	return {

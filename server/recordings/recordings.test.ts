@@ -267,7 +267,7 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 	});
 
 	it('rejects a speaker from outside the project', async () => {
-		const { body, headers } = multipart('sp.flac', readFileSync(fixture('other.flac')), { speakerId: 'nobody' });
+		const { body, headers } = multipart('sp.flac', readFileSync(fixture('other.flac')), { speakerId: newId() });
 		await expectRejected(
 			() => ctx.request(`/api/projects/${projectId}/recordings`, { method: 'POST', body, headers, cookie: admin.cookie }),
 			422,
