@@ -54,7 +54,7 @@ export const taxonomySchema = z
 		let count = 0;
 		let tooDeep = false;
 		const walk = (nodes: TaxonomyNode[], depth: number) => {
-			if (depth > MAX_TAXONOMY_DEPTH) tooDeep = true;
+			if (nodes.length > 0 && depth > MAX_TAXONOMY_DEPTH) tooDeep = true;
 			for (const node of nodes) {
 				count++;
 				if (seen.has(node.code)) duplicates.add(node.code);
