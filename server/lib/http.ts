@@ -10,12 +10,11 @@ type Issue = { readonly message: string; readonly path?: ReadonlyArray<PropertyK
  * it is `404 not_found` with the schema's message, before any query runs.
  */
 export function onInvalid(
-	result: ({ success: true } | { success: false; error: readonly Issue[] | { issues: readonly Issue[] } }) & { target?: string },
+	result: ({ success: true } | { success: false; error: readonly Issue[] }) & { target?: string },
 	c: Context
 ) {
 	if (result.success) return;
-	const list = 'issues' in result.error ? result.error.issues : result.error;
-	const issues = list.map((i) => ({
+	const issues = result.error.map((i) => ({
 		path: (i.path ?? []).map((p) => String(typeof p === 'object' && p !== null ? p.key : p)).join('.'),
 		message: i.message
 	}));

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { apiError } from './errors.ts';
+import { AppError, apiError } from './errors.ts';
 
 /**
  * Checks every request makes before any route sees it, so no current or future route has to
@@ -36,19 +36,27 @@ export interface InputProblem {
  * own stack, so no depth of nesting can overflow the call stack.
  */
 export function findTextProblem(value: unknown, path: string[] = []): InputProblem | null {
-	const stack: [unknown, string[]][] = [[value, path]];
+	// Each entry keeps a link to its parent's path, so the path is only spelled out on a failure.
+	type At = { key: string; parent: At | null } | null;
+	const spell = (at: At) => {
+		const keys: string[] = [];
+		for (let node = at; node; node = node.parent) keys.push(node.key);
+		return [...path, ...keys.reverse()].join('.');
+	};
+	const stack: [unknown, At][] = [[value, null]];
 	while (stack.length > 0) {
 		const [current, at] = stack.pop()!;
 		if (typeof current === 'string') {
 			const problem = textProblem(current);
-			if (problem) return { path: at.join('.'), message: problem };
+			if (problem) return { path: spell(at), message: problem };
 		} else if (Array.isArray(current)) {
-			for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], [...at, String(i)]]);
+			for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], { key: String(i), parent: at }]);
 		} else if (current && typeof current === 'object') {
 			for (const [key, child] of Object.entries(current)) {
 				const problem = textProblem(key);
-				if (problem) return { path: [...at, key].join('.'), message: `has a key that ${problem}` };
-				stack.push([child, [...at, key]]);
+				// The key itself is not echoed: it is the bad text.
+				if (problem) return { path: spell(at), message: `${at || path.length ? 'has' : 'The body has'} a key that ${problem}` };
+				stack.push([child, { key, parent: at }]);
 			}
 		}
 	}
@@ -168,7 +176,15 @@ export async function checkJsonBody(c: Context, maxBytes: number): Promise<Respo
 	let size = 0;
 	const reader = raw.body.getReader();
 	for (;;) {
-		const { done, value } = await reader.read();
+		let chunk: ReadableStreamReadResult<Uint8Array>;
+		try {
+			chunk = await reader.read();
+		} catch (err) {
+			// The app-wide ceiling cut a streamed body off (an AppError 413), or the client went away.
+			if (err instanceof AppError) return c.json(err.toBody(), err.status);
+			throw err;
+		}
+		const { done, value } = chunk;
 		if (done) break;
 		size += value.byteLength;
 		if (size > maxBytes) {
