@@ -63,6 +63,7 @@ export async function buildOpenApiDocument(
 		}
 	})) as OpenApiDocument;
 
+	allowAnyWhereEmpty(doc);
 	for (const [path, item] of Object.entries(doc.paths ?? {})) {
 		for (const method of METHODS) {
 			const op = item?.[method] as (OpenAPIV3_1.OperationObject & { 'x-roles'?: string[] }) | undefined;
@@ -88,6 +89,22 @@ export async function buildOpenApiDocument(
 		}
 	}
 	return doc;
+}
+
+/**
+ * zod writes "any value" (z.unknown()) as `additionalProperties: {}`; `true` says the same and is
+ * what stricter readers (the reference page's own validator) accept.
+ */
+function allowAnyWhereEmpty(value: unknown) {
+	const stack = [value];
+	while (stack.length > 0) {
+		const current = stack.pop();
+		if (!current || typeof current !== 'object') continue;
+		const record = current as Record<string, unknown>;
+		const extra = record.additionalProperties;
+		if (extra && typeof extra === 'object' && Object.keys(extra).length === 0) record.additionalProperties = true;
+		stack.push(...Object.values(record));
+	}
 }
 
 /** Where the reference's browser bundle is served from: our own origin, so /api/docs works offline. */
@@ -137,6 +154,7 @@ export function openApiRoutes(getDocument: () => Promise<OpenApiDocument>) {
 				// Nothing is fetched from anywhere but this server: no web fonts, telemetry or AI agent.
 				withDefaultFonts: false,
 				telemetry: false,
+				showDeveloperTools: 'never',
 				agent: { disabled: true }
 			})
 		)
