@@ -3,12 +3,15 @@ import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authRoutes } from './auth/auth.routes.ts';
 import { requireSession, type AuthEnv } from './auth/auth.middleware.ts';
 import type { Deps } from './deps.ts';
 import { AppError, apiError } from './lib/errors.ts';
-import { openApiDocument } from './openapi.ts';
+import { inputGuard } from './lib/input-guard.ts';
+import { BODY_LIMITS, describe, ok } from './lib/openapi.ts';
+import { buildOpenApiDocument, openApiRoutes, type OpenApiDocument } from './openapi.ts';
 import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
@@ -19,18 +22,36 @@ import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
 const PUBLIC_ROUTES = new Set([
 	'GET /api/health',
 	'GET /api/openapi.json',
+	'GET /api/docs',
+	'GET /api/docs/scalar.js',
 	'GET /api/auth/setup',
 	'POST /api/auth/setup',
 	'POST /api/auth/login'
 ]);
 
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const healthDoc = describe({
+	tags: ['system'],
+	summary: 'Liveness, database kind and ffmpeg version',
+	responses: {
+		200: ok(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), ffmpeg: z.string() }))
+	}
+});
+
+const documents = new WeakMap<object, Promise<OpenApiDocument>>();
+
 export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
+	// The document describes the whole app, which is only complete below.
+	let whole: object = {};
 	const api = new Hono<AuthEnv>()
+		.use('*', inputGuard())
+		.use('*', bodyCeiling())
 		.use('*', sessionGate(deps))
-		.get('/health', (c) =>
+		.get('/health', healthDoc, (c) =>
 			c.json({ status: 'ok' as const, database: deps.dbKind, ffmpeg: deps.media.version }, 200)
 		)
-		.get('/openapi.json', (c) => c.json(openApiDocument, 200))
+		.route('/', openApiRoutes(() => openApiDocumentOf(whole)))
 		.route('/auth', authRoutes(deps))
 		.route('/projects', projectsRoutes(deps))
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
@@ -46,10 +67,53 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 
 	app.all('/api/*', (c) => c.json(apiError('not_found', `No route ${c.req.method} ${c.req.path}`), 404));
 	if (options.staticDir && existsSync(options.staticDir)) mountSpa(app, options.staticDir);
+	whole = app;
 	return app;
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** The OpenAPI document of an app made by createApp, generated once from its route declarations. */
+export function openApiDocumentOf(app: object): Promise<OpenApiDocument> {
+	let document = documents.get(app);
+	if (!document) {
+		document = buildOpenApiDocument(app as Hono, { publicRoutes: PUBLIC_ROUTES, version: VERSION });
+		documents.set(app, document);
+	}
+	return document;
+}
+
+/**
+ * No request body reaches a route above the largest route limit, whatever reads it (each JSON
+ * route has its own smaller limit, see BODY_LIMITS). A declared length is checked up front; a
+ * streamed body is counted as it is read (lazily, so a route with a smaller limit stops reading
+ * at its own). Uploads are streamed under their own limit.
+ */
+function bodyCeiling(): MiddlewareHandler {
+	const maxBytes = BODY_LIMITS.text;
+	const tooLarge = () => new AppError(413, 'too_large', `The request body is larger than ${maxBytes} bytes`, { maxBytes });
+	return async (c, next) => {
+		const raw = c.req.raw;
+		if (!raw.body || /^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) return next();
+		const declared = c.req.header('content-length');
+		if (declared !== undefined) {
+			if (Number(declared) > maxBytes) throw tooLarge();
+			return next();
+		}
+		let size = 0;
+		const counted = raw.body.pipeThrough(
+			new TransformStream<Uint8Array, Uint8Array>({
+				transform(chunk, controller) {
+					size += chunk.byteLength;
+					if (size > maxBytes) controller.error(tooLarge());
+					else controller.enqueue(chunk);
+				}
+			})
+		);
+		c.req.raw = new Request(raw, { body: counted, duplex: 'half' } as RequestInit);
+		return next();
+	};
+}
 
 function sessionGate(deps: Deps): MiddlewareHandler<AuthEnv> {
 	const check = requireSession(deps);

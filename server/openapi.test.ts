@@ -1,42 +1,34 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocumentOf } from './app.ts';
+import type { OpenApiDocument } from './openapi.ts';
 import { createTestContext, type TestContext } from './test/context.ts';
 import { DB_KINDS } from './test/db.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
-/** `/api/projects/:projectId/` → `/api/projects/{projectId}` (Hono's `:name{regex}` too). */
+/** `/api/projects/:projectId` → `/api/projects/{projectId}`. */
 function toOpenApiPath(path: string) {
-	const normalised = path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}').replace(/\/+$/, '');
-	return normalised || '/';
-}
-
-function collectRefs(value: unknown, refs: string[] = []): string[] {
-	if (Array.isArray(value)) value.forEach((v) => collectRefs(v, refs));
-	else if (value && typeof value === 'object') {
-		for (const [key, v] of Object.entries(value)) {
-			if (key === '$ref' && typeof v === 'string') refs.push(v);
-			else collectRefs(v, refs);
-		}
-	}
-	return refs;
+	return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}').replace(/\/+$/, '') || '/';
 }
 
 describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 	let ctx: TestContext;
+	let doc: OpenApiDocument;
 	beforeAll(async () => {
 		ctx = await createTestContext(kind);
+		doc = await openApiDocumentOf(ctx.app);
 	});
 	afterAll(() => ctx.close());
 
-	it('documents every /api route the app registers', () => {
+	it('is generated with every /api route the app registers', () => {
 		const registered = ctx.app.routes
 			.filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
 			.map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`);
-		expect(registered.length).toBeGreaterThan(20);
+		expect(new Set(registered).size).toBeGreaterThan(25);
 		const documented = new Set(
-			Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
-				Object.keys(item)
+			Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+				Object.keys(item ?? {})
 					.filter((m) => METHODS.includes(m))
 					.map((m) => `${m} ${path}`)
 			)
@@ -45,32 +37,99 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 		expect(missing, `undocumented routes: ${missing.join(', ')}`).toEqual([]);
 	});
 
-	it('is a consistent OpenAPI 3.1 document: refs resolve, path parameters are declared, every operation answers', () => {
-		expect(openApiDocument.openapi).toBe('3.1.0');
-		const schemas = openApiDocument.components.schemas;
-		for (const target of collectRefs(openApiDocument)) {
-			const name = target.replace('#/components/schemas/', '');
-			expect(schemas, target).toHaveProperty(name);
-		}
-		for (const [path, item] of Object.entries(openApiDocument.paths)) {
-			const declared = new Set(
-				((item.parameters as { name: string; in: string }[] | undefined) ?? []).filter((p) => p.in === 'path').map((p) => p.name)
-			);
-			for (const name of path.match(/\{([^}]+)\}/g)?.map((m) => m.slice(1, -1)) ?? []) {
-				expect(declared.has(name), `${path} declares {${name}}`).toBe(true);
+	it('is a valid OpenAPI 3.1 document (schema, refs, parameters, operation ids)', async () => {
+		expect(doc.openapi).toBe('3.1.0');
+		const result = await validate(structuredClone(doc));
+		expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+	});
+
+	it('gives every operation a summary, a 2xx, the error shape for its errors, and declares its path parameters', () => {
+		for (const [path, item] of Object.entries(doc.paths ?? {})) {
+			for (const method of METHODS) {
+				const op = (item as Record<string, unknown>)[method] as
+					| { summary?: string; responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; parameters?: { in: string; name: string }[] }
+					| undefined;
+				if (!op) continue;
+				const where = `${method} ${path}`;
+				expect(op.summary, where).toBeTruthy();
+				expect(Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)), `${where} has a 2xx`).toBe(true);
+				for (const [status, response] of Object.entries(op.responses)) {
+					if (Number(status) < 400) continue;
+					const schema = JSON.stringify(response.content?.['application/json']?.schema);
+					expect(schema, `${where} ${status}`).toMatch(/#\/components\/schemas\/(Error|VersionConflict)/);
+				}
+				const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+				const inPath = path.match(/\{([^}]+)\}/g)?.map((m) => m.slice(1, -1)) ?? [];
+				expect(declared.sort(), where).toEqual(inPath.sort());
 			}
-			for (const [method, op] of Object.entries(item)) {
-				if (!METHODS.includes(method)) continue;
-				const responses = Object.keys((op as { responses: Record<string, unknown> }).responses);
-				expect(responses.some((s) => /^2\d\d$/.test(s)), `${method} ${path} has a 2xx`).toBe(true);
-			}
 		}
+	});
+
+	it('describes request bodies and binary answers from the code', () => {
+		const ops = doc.paths ?? {};
+		const createSegment = ops['/api/recordings/{recordingId}/segments']?.post;
+		const body = JSON.stringify(createSegment?.requestBody);
+		expect(body).toContain('"startMs"');
+		expect(body).toContain('^[0-9a-z-]{20,40}$');
+		expect(ops['/api/recordings/{id}/audio']?.get?.responses?.['206']).toMatchObject({ content: { 'audio/ogg': {} } });
+		expect(ops['/api/recordings/{recordingId}/spectrogram']?.get?.responses?.['200']).toMatchObject({ content: { 'image/png': {} } });
+		expect(ops['/api/projects/{projectId}/recordings']?.post?.requestBody).toMatchObject({
+			content: { 'multipart/form-data': {} }
+		});
+		const clipParams = JSON.stringify(ops['/api/recordings/{id}/clip']?.get?.parameters);
+		expect(clipParams).toContain('"start"');
+		expect(clipParams).toContain('"opus"');
+		expect(ops['/api/projects']?.post?.description).toContain('Roles: admin.');
+		expect(ops['/api/health']?.get?.security).toEqual([]);
+	});
+
+	it('documents the manager check of every settings route: its 403, its 404 and the capability', () => {
+		const ops = doc.paths ?? {};
+		const settings = [
+			['patch', '/api/projects/{projectId}'],
+			['get', '/api/projects/{projectId}/usage'],
+			['put', '/api/projects/{projectId}/taxonomy'],
+			['put', '/api/projects/{projectId}/layers'],
+			['post', '/api/projects/{projectId}/speakers'],
+			['patch', '/api/projects/{projectId}/speakers/{speakerId}'],
+			['patch', '/api/recordings/{id}'],
+			['get', '/api/recordings/{id}/deletion'],
+			['delete', '/api/recordings/{id}']
+		] as const;
+		for (const [method, path] of settings) {
+			const op = (ops[path] as Record<string, { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string }>)[method]!;
+			expect(op['x-capability'], `${method} ${path}`).toBe('manage');
+			expect(op.description, `${method} ${path}`).toContain('`manage` capability');
+			expect(op.responses['403']?.description, `${method} ${path}`).toMatch(/managers/);
+			expect(op.responses['404']?.description, `${method} ${path}`).toMatch(/not found/);
+		}
+		expect(ops['/api/projects/{projectId}/speakers/{speakerId}']?.patch?.responses?.['404']).toMatchObject({
+			description: 'Project or speaker not found'
+		});
+		const withCapability = Object.values(ops).flatMap((item) =>
+			METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'])
+		);
+		expect(withCapability).toHaveLength(settings.length);
+		expect(JSON.stringify(ops['/api/projects/{projectId}']?.get?.responses?.['200'])).toContain('ProjectCapabilities');
 	});
 
 	it('serves the document at /api/openapi.json without a session', async () => {
 		const res = await ctx.request('/api/openapi.json');
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/application\/json/);
-		expect(await res.json()).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
+		expect(await res.json()).toEqual(JSON.parse(JSON.stringify(doc)));
+	});
+
+	it('serves an interactive reference at /api/docs whose script comes from this server', async () => {
+		const page = await ctx.request('/api/docs');
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('/api/openapi.json');
+		const scripts = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
+		expect(scripts).toEqual(['/api/docs/scalar.js']);
+		const script = await ctx.request('/api/docs/scalar.js');
+		expect(script.status).toBe(200);
+		expect(script.headers.get('content-type')).toMatch(/javascript/);
+		expect((await script.text()).length).toBeGreaterThan(100_000);
 	});
 });

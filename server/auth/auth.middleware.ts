@@ -1,8 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
+import { uniqueSymbol } from 'hono-openapi';
 import type { Role } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { errors } from '../lib/openapi.ts';
 import type { UserDto } from '../users/users.mapper.ts';
 import { toUserDto } from '../users/users.mapper.ts';
 import { findSessionUser } from './sessions.repository.ts';
@@ -58,12 +60,15 @@ export function requireSession({ db, config }: Pick<Deps, 'db' | 'config'>): Mid
 
 /** Rejects a signed-in user whose role is not one of `roles` (403). Use after requireSession. */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
-	return async (c, next) => {
+	const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
 		if (!roles.includes(c.var.user.role)) {
 			throw new HTTPException(403, { message: `This needs the ${roles.join(' or ')} role` });
 		}
 		await next();
 	};
+	// The API document names the roles and the 403 from here, so it cannot drift from the check.
+	const responses = errors({ 403: `Only for the ${roles.join(', ')} role${roles.length > 1 ? 's' : ''}` });
+	return Object.assign(middleware, { [uniqueSymbol]: { spec: { 'x-roles': roles, responses } } });
 }
 
 export function currentUser(c: Context<AuthEnv>): UserDto {

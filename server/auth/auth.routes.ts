@@ -1,17 +1,49 @@
-import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
-import { onInvalid } from '../lib/http.ts';
+import { BODY_LIMITS, describe, errors, jsonBody, ok, okBodySchema } from '../lib/openapi.ts';
 import { toUserDto } from '../users/users.mapper.ts';
 import { countUsers, findUserByEmail, findUserById, insertUser, updateUserSettings } from '../users/users.repository.ts';
 import { forgetSession, requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
-import { loginSchema, settingsSchema, setupSchema } from './auth.schemas.ts';
+import { loginSchema, needsSetupSchema, settingsSchema, setupSchema, userEnvelopeSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession } from './sessions.repository.ts';
+
+const SETS_COOKIE = { 'Set-Cookie': { description: 'The HttpOnly session cookie', schema: { type: 'string' as const } } };
+
+const doc = {
+	setupNeeded: describe({
+		tags: ['auth'],
+		summary: 'Whether the first admin account still has to be created',
+		responses: { 200: ok(needsSetupSchema) }
+	}),
+	setup: describe({
+		tags: ['auth'],
+		summary: 'Create the first admin account (fresh install only) and sign in',
+		responses: {
+			201: { ...ok(userEnvelopeSchema, 'Created and signed in'), headers: SETS_COOKIE },
+			...errors({ 409: 'An admin already exists (`already_set_up`)' })
+		}
+	}),
+	login: describe({
+		tags: ['auth'],
+		summary: 'Sign in; repeated wrong passwords are answered ever more slowly',
+		responses: {
+			200: { ...ok(userEnvelopeSchema, 'Signed in'), headers: SETS_COOKIE },
+			...errors({ 401: 'Wrong email or password (`invalid_credentials`)' })
+		}
+	}),
+	logout: describe({ tags: ['auth'], summary: 'Sign out (ends the session)', responses: { 200: ok(okBodySchema) } }),
+	me: describe({ tags: ['auth'], summary: 'The signed-in user', responses: { 200: ok(userEnvelopeSchema) } }),
+	settings: describe({
+		tags: ['auth'],
+		summary: "Replace the signed-in user's settings",
+		responses: { 200: ok(userEnvelopeSchema), ...errors({ 404: 'User not found' }) }
+	})
+};
 
 /** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
 export function authRoutes(deps: Deps) {
@@ -29,8 +61,8 @@ export function authRoutes(deps: Deps) {
 	}
 
 	return new Hono<AuthEnv>()
-		.get('/setup', async (c) => c.json({ needsSetup: (await countUsers(db)) === 0 }, 200))
-		.post('/setup', zValidator('json', setupSchema, onInvalid), async (c) => {
+		.get('/setup', doc.setupNeeded, async (c) => c.json({ needsSetup: (await countUsers(db)) === 0 }, 200))
+		.post('/setup', doc.setup, jsonBody(setupSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
 			const input = c.req.valid('json');
 			const passwordHash = await hashPassword(input.password);
 			// Inside one write transaction so two racing first visitors cannot both become admin.
@@ -42,7 +74,7 @@ export function authRoutes(deps: Deps) {
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 201);
 		})
-		.post('/login', zValidator('json', loginSchema, onInvalid), async (c) => {
+		.post('/login', doc.login, jsonBody(loginSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
 			const { email, password } = c.req.valid('json');
 			const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress(c)}`];
 			const delay = loginThrottle.delayFor(keys);
@@ -58,19 +90,19 @@ export function authRoutes(deps: Deps) {
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 200);
 		})
-		.post('/logout', requireSession(deps), async (c) => {
+		.post('/logout', doc.logout, requireSession(deps), async (c) => {
 			await deleteSession(db, c.var.sessionToken);
 			forgetSession(db, c.var.sessionToken);
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
-			return c.json({ ok: true }, 200);
+			return c.json({ ok: true as const }, 200);
 		})
 		// Fresh from the database, not the session cache: settings may have just changed.
-		.get('/me', requireSession(deps), async (c) => {
+		.get('/me', doc.me, requireSession(deps), async (c) => {
 			const row = await findUserById(db, c.var.user.id);
 			if (!row || row.is_active !== 1) throw new HTTPException(401, { message: 'Sign in first' });
 			return c.json({ user: toUserDto(row) }, 200);
 		})
-		.put('/me/settings', requireSession(deps), zValidator('json', settingsSchema, onInvalid), async (c) => {
+		.put('/me/settings', doc.settings, requireSession(deps), jsonBody(settingsSchema, { maxBytes: BODY_LIMITS.settings }), async (c) => {
 			const row = await updateUserSettings(db, c.var.user.id, c.req.valid('json').settings);
 			forgetSession(db, c.var.sessionToken);
 			if (!row) return c.json(apiError('not_found', 'User not found'), 404);

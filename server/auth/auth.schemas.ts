@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ROLES } from '../db/schema.ts';
+import { jsonDepth } from '../lib/input-guard.ts';
+import { roleSchema, userDtoSchema } from '../users/users.schemas.ts';
+
+export { roleSchema };
+
+/** Settings stay small and shallow: they travel with every sign-in and session check. */
+export const MAX_SETTINGS_BYTES = 16 * 1024;
+export const MAX_SETTINGS_DEPTH = 8;
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
 export const passwordSchema = z
@@ -18,6 +25,18 @@ export const loginSchema = z.object({
 	password: z.string().max(200)
 });
 
-export const settingsSchema = z.object({ settings: z.record(z.string(), z.unknown()) });
+export const settingsSchema = z.object({
+	settings: z
+		.record(z.string().max(64), z.unknown())
+		.describe(`Replaces all settings; at most ${MAX_SETTINGS_BYTES} bytes as JSON and ${MAX_SETTINGS_DEPTH} levels deep`)
+		.superRefine((settings, ctx) => {
+			if (jsonDepth(settings) > MAX_SETTINGS_DEPTH) {
+				ctx.addIssue({ code: 'custom', message: `Settings may nest at most ${MAX_SETTINGS_DEPTH} levels` });
+			} else if (Buffer.byteLength(JSON.stringify(settings)) > MAX_SETTINGS_BYTES) {
+				ctx.addIssue({ code: 'custom', message: `Settings may take at most ${MAX_SETTINGS_BYTES} bytes as JSON` });
+			}
+		})
+});
 
-export const roleSchema = z.enum(ROLES as [string, ...string[]]);
+export const userEnvelopeSchema = z.object({ user: userDtoSchema });
+export const needsSetupSchema = z.object({ needsSetup: z.boolean() });

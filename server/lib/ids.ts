@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** What newId() makes: 20 characters of the alphabet above (no i, l, o or u). */
+export const ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{20}$/;
 let lastTime = 0;
 let counter = 0;
 

@@ -1,10 +1,24 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
-import { onInvalid } from '../lib/http.ts';
-import { presegmentBodySchema } from './presegment.schemas.ts';
+import { describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
+import { appliedSchema, presegmentBodySchema, presegmentParamSchema, proposalsSchema } from './presegment.schemas.ts';
 import { applyProposals, proposeForRecording } from './presegment.service.ts';
+
+const doc = describe({
+	tags: ['segments'],
+	summary: 'Propose segments from voice activity (silencedetect-style), or insert them',
+	description: 'With apply=false only proposals are returned; with apply=true those overlapping no existing segment are inserted.',
+	responses: {
+		200: ok(proposalsSchema, 'Preview (apply=false)'),
+		201: ok(appliedSchema, 'Inserted (apply=true)'),
+		...errors({
+			404: 'Recording not found',
+			409: 'The recording is not ready (`not_ready`) or its audio is missing (`no_audio`)',
+			422: 'ffmpeg could not analyse the audio (`undecodable`)'
+		})
+	}
+});
 
 /**
  * Pre-segmentation from voice activity; mounted under /api/recordings/:recordingId/presegment.
@@ -16,11 +30,13 @@ export function presegmentRoutes(deps: Deps) {
 	const slots = deps.media.slots;
 	return new Hono<AuthEnv>().post(
 		'/',
+		doc,
 		requireRole('admin', 'reviewer', 'transcriber'),
-		zValidator('json', presegmentBodySchema, onInvalid),
+		params(presegmentParamSchema),
+		jsonBody(presegmentBodySchema),
 		async (c) => {
 			const { apply, ...options } = c.req.valid('json');
-			const recordingId = c.req.param('recordingId') ?? '';
+			const { recordingId } = c.req.valid('param');
 			// The client going away (a newer preview, a closed tab) stops ffmpeg.
 			const signal = c.req.raw.signal;
 			const proposed = await slots.run(() => proposeForRecording(deps, { recordingId, options, signal }));

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { idSchema } from '../lib/openapi.ts';
+import { segmentDtoSchema } from '../segments/segments.schemas.ts';
 
 /**
  * The knobs of one pre-segmentation run, with the contract's defaults. Integer ms throughout;
@@ -11,7 +13,7 @@ export const presegmentOptionsSchema = z
 		minSegmentMs: z.number().int().min(0).max(10_000).default(300),
 		padMs: z.number().int().min(0).max(2000).default(100),
 		maxSegmentMs: z.number().int().min(1000).max(600_000).default(15_000),
-		bandPass: z.boolean().default(true)
+		bandPass: z.boolean().default(true).describe('Filter to 80 Hz–4 kHz before detection')
 	})
 	// Splitting a long segment must be able to keep both halves at the minimum length.
 	.refine((o) => o.maxSegmentMs >= 2 * o.minSegmentMs, {
@@ -21,4 +23,22 @@ export const presegmentOptionsSchema = z
 
 export type PresegmentOptions = z.infer<typeof presegmentOptionsSchema>;
 
-export const presegmentBodySchema = presegmentOptionsSchema.and(z.object({ apply: z.boolean().default(false) }));
+export const presegmentBodySchema = presegmentOptionsSchema.and(
+	z.object({
+		apply: z
+			.boolean()
+			.default(false)
+			.describe('false: preview only; true: insert the proposals that overlap no segment')
+	})
+);
+
+export const presegmentParamSchema = z.object({ recordingId: idSchema('Recording') });
+
+export const proposalsSchema = z.object({
+	proposals: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int() }))
+});
+
+export const appliedSchema = z.object({
+	segments: z.array(segmentDtoSchema),
+	skipped: z.number().int().describe('Proposals left out because they overlap segments')
+});

@@ -1,50 +1,9 @@
 import type { DialectTag, TextLayer } from '../db/schema.ts';
 import type { SpeakerDto } from '../speakers/speakers.mapper.ts';
 import type { ProjectSummaryRow } from './projects.repository.ts';
+import type { DialectTagDto, ProjectDto, ProjectSummaryDto, ProjectUsageDto, TextLayerDto } from './projects.schemas.ts';
 
-export interface ProjectSummaryDto {
-	id: string;
-	slug: string;
-	name: string;
-	description: string;
-	recordingCount: number;
-	totalDurationMs: number;
-	segmentCount: number;
-	createdAt: string;
-	updatedAt: string;
-}
-
-export interface DialectTagDto {
-	id: string;
-	parentId: string | null;
-	code: string;
-	nameEn: string;
-	nameZh: string;
-	sortOrder: number;
-}
-
-export interface TextLayerDto {
-	id: string;
-	key: string;
-	nameEn: string;
-	nameZh: string;
-	sortOrder: number;
-}
-
-export interface ProjectDto extends ProjectSummaryDto {
-	guidelines: string;
-	/** Parents before their children (pre-order), siblings by sortOrder. */
-	dialectTags: DialectTagDto[];
-	textLayers: TextLayerDto[];
-	speakers: SpeakerDto[];
-}
-
-/** Segments per tag code, layer key and speaker id (every one listed, zeros included). */
-export interface ProjectUsageDto {
-	dialectTags: Record<string, number>;
-	textLayers: Record<string, number>;
-	speakers: Record<string, number>;
-}
+export type { DialectTagDto, ProjectDto, ProjectSummaryDto, ProjectUsageDto, TextLayerDto };
 
 export function toProjectSummaryDto(row: ProjectSummaryRow): ProjectSummaryDto {
 	return {

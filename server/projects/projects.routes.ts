@@ -1,26 +1,87 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { BODY_LIMITS, describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
 import { speakersRoutes } from '../speakers/speakers.routes.ts';
 import { projectCapabilities, requireProjectManager } from './project-access.ts';
 import { toProjectSummaryDto } from './projects.mapper.ts';
 import { listProjectSummaries, updateProject } from './projects.repository.ts';
-import { createProjectSchema, layersSchema, patchProjectSchema, taxonomySchema } from './projects.schemas.ts';
+import {
+	createProjectSchema,
+	layersSchema,
+	patchProjectSchema,
+	projectEnvelopeSchema,
+	projectListSchema,
+	projectParamsSchema,
+	projectUsageEnvelopeSchema,
+	projectWithCapabilitiesSchema,
+	taxonomySchema
+} from './projects.schemas.ts';
 import { createProject, loadProject, loadProjectUsage, replaceLayers, replaceTaxonomy } from './projects.service.ts';
+
+const doc = {
+	list: describe({
+		tags: ['projects'],
+		summary: 'All projects with recording, duration and segment totals',
+		responses: { 200: ok(projectListSchema) }
+	}),
+	create: describe({
+		tags: ['projects'],
+		summary: 'Create a project with the default dialect taxonomy and text layers',
+		description:
+			'The slug is derived from the name when absent (ASCII, lower case, hyphens); a name without ASCII letters gets `project-<end of id>`.',
+		responses: {
+			201: ok(projectEnvelopeSchema, 'Created'),
+			...errors({ 409: 'The slug is taken (`slug_taken`, with `slug`)' })
+		}
+	}),
+	get: describe({
+		tags: ['projects'],
+		summary: 'A project with its taxonomy, text layers and speakers, and what the signed-in user may do in it',
+		responses: { 200: ok(projectWithCapabilitiesSchema), ...errors({ 404: 'Project not found' }) }
+	}),
+	patch: describe({
+		tags: ['projects'],
+		summary: 'Edit name, description or guidelines (only the fields given change)',
+		responses: { 200: ok(projectEnvelopeSchema), ...errors({ 404: 'Project not found' }) }
+	}),
+	usage: describe({
+		tags: ['projects'],
+		summary: 'How many segments use each dialect tag, text layer and speaker (what may be removed)',
+		responses: { 200: ok(projectUsageEnvelopeSchema), ...errors({ 404: 'Project not found' }) }
+	}),
+	taxonomy: describe({
+		tags: ['projects'],
+		summary: 'Replace the dialect taxonomy',
+		description:
+			'Tags are matched by code, so kept tags keep their ids and the segments that carry them. Codes must be unique across the tree.',
+		responses: {
+			200: ok(projectEnvelopeSchema),
+			...errors({ 404: 'Project not found', 409: 'Segments still carry a removed tag (`tag_in_use`, with `codes`)' })
+		}
+	}),
+	layers: describe({
+		tags: ['projects'],
+		summary: 'Replace the text layers, matched by key',
+		responses: {
+			200: ok(projectEnvelopeSchema),
+			...errors({ 404: 'Project not found', 409: 'Segments hold text in a removed layer (`layer_in_use`, with `keys`)' })
+		}
+	})
+};
 
 /** Projects, their dialect taxonomy and text layers; speakers are a sub-app. */
 export function projectsRoutes(deps: Deps) {
 	const { db } = deps;
 	const manager = requireProjectManager(db);
 	return new Hono<AuthEnv>()
-		.get('/', async (c) => {
+		.get('/', doc.list, async (c) => {
 			const rows = await listProjectSummaries(db);
 			return c.json({ projects: rows.map(toProjectSummaryDto) }, 200);
 		})
-		.post('/', requireRole('admin'), zValidator('json', createProjectSchema, onInvalid), async (c) => {
+		.post('/', doc.create, requireRole('admin'), jsonBody(createProjectSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
 			const input = c.req.valid('json');
 			const result = await createProject(db, { ...input, createdBy: c.var.user.id });
 			if (!result.ok) {
@@ -31,34 +92,50 @@ export function projectsRoutes(deps: Deps) {
 			}
 			return c.json({ project: result.project }, 201);
 		})
-		.get('/:projectId', async (c) => {
-			const project = await loadProject(db, c.req.param('projectId'));
+		.get('/:projectId', doc.get, params(projectParamsSchema), async (c) => {
+			const project = await loadProject(db, c.req.valid('param').projectId);
 			if (!project) return notFound(c, 'Project');
 			// What this user may do here: the UI shows or hides controls by it, the routes still check.
 			const capabilities = await projectCapabilities(db, c.var.user, project.id);
 			return c.json({ project, capabilities }, 200);
 		})
-		.patch('/:projectId', manager, zValidator('json', patchProjectSchema, onInvalid), async (c) => {
-			const id = c.var.projectId;
-			await updateProject(db, id, c.req.valid('json'));
-			return c.json({ project: (await loadProject(db, id))! }, 200);
-		})
-		.get('/:projectId/usage', manager, async (c) => {
-			return c.json({ usage: await loadProjectUsage(db, c.var.projectId) }, 200);
-		})
-		.put('/:projectId/taxonomy', manager, zValidator('json', taxonomySchema, onInvalid), async (c) => {
-			const id = c.var.projectId;
-			const result = await replaceTaxonomy(db, id, c.req.valid('json').dialectTags);
-			if (!result.ok) {
-				const codes = result.inUse;
-				return c.json(
-					apiError('tag_in_use', `Segments still carry ${codes.join(', ')}; retag them before removing`, { codes }),
-					409
-				);
+		// Settings routes: a malformed id is a 404 before any query, then `manager` answers 404 for an
+		// unknown project and 403 without the right, both before the body is read.
+		.patch(
+			'/:projectId',
+			doc.patch,
+			params(projectParamsSchema),
+			manager,
+			jsonBody(patchProjectSchema, { maxBytes: BODY_LIMITS.text }),
+			async (c) => {
+				const id = c.var.projectId;
+				await updateProject(db, id, c.req.valid('json'));
+				return c.json({ project: (await loadProject(db, id))! }, 200);
 			}
-			return c.json({ project: (await loadProject(db, id))! }, 200);
-		})
-		.put('/:projectId/layers', manager, zValidator('json', layersSchema, onInvalid), async (c) => {
+		)
+		.get('/:projectId/usage', doc.usage, params(projectParamsSchema), manager, async (c) =>
+			c.json({ usage: await loadProjectUsage(db, c.var.projectId) }, 200)
+		)
+		.put(
+			'/:projectId/taxonomy',
+			doc.taxonomy,
+			params(projectParamsSchema),
+			manager,
+			jsonBody(taxonomySchema, { maxBytes: BODY_LIMITS.text }),
+			async (c) => {
+				const id = c.var.projectId;
+				const result = await replaceTaxonomy(db, id, c.req.valid('json').dialectTags);
+				if (!result.ok) {
+					const codes = result.inUse;
+					return c.json(
+						apiError('tag_in_use', `Segments still carry ${codes.join(', ')}; retag them before removing`, { codes }),
+						409
+					);
+				}
+				return c.json({ project: (await loadProject(db, id))! }, 200);
+			}
+		)
+		.put('/:projectId/layers', doc.layers, params(projectParamsSchema), manager, jsonBody(layersSchema), async (c) => {
 			const id = c.var.projectId;
 			const result = await replaceLayers(db, id, c.req.valid('json').textLayers);
 			if (!result.ok) {

@@ -541,5 +541,35 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 			expect(after).toMatchObject({ name: 'Usage', guidelines: '' });
 			expect(after.dialectTags).toHaveLength(project.dialectTags.length);
 		});
+
+		it('answers an id that cannot exist with 404 naming it, before the manager check, for everyone', async () => {
+			for (const user of [admin, transcriber]) {
+				for (const [method, url, body, message] of [
+					['PATCH', '/api/projects/Not_A_Slug', { name: 'x' }, 'Project not found'],
+					['GET', '/api/projects/Not_A_Slug/usage', undefined, 'Project not found'],
+					['PUT', '/api/projects/-bad-/taxonomy', { dialectTags: [] }, 'Project not found'],
+					['PUT', '/api/projects/-bad-/layers', { textLayers: [] }, 'Project not found'],
+					['POST', '/api/projects/Not_A_Slug/speakers', { code: 'A', name: 'A' }, 'Project not found'],
+					['PATCH', `/api/projects/${project.id}/speakers/nope`, { name: 'x' }, 'Speaker not found']
+				] as const) {
+					const res = await ctx.json(method, url, body, user.cookie);
+					expect(res.status, `${method} ${url}`).toBe(404);
+					expect((await res.json()).error).toMatchObject({ code: 'not_found', message });
+				}
+			}
+		});
+
+		it('an empty PATCH changes nothing and answers the speaker or project as it is', async () => {
+			const speaker = (
+				await (await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'E', name: 'Empty' }, admin.cookie)).json()
+			).speaker;
+			const same = await ctx.json('PATCH', `/api/projects/${project.id}/speakers/${speaker.id}`, {}, admin.cookie);
+			expect(same.status).toBe(200);
+			expect((await same.json()).speaker).toEqual(speaker);
+			const before = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project;
+			const patched = await ctx.json('PATCH', `/api/projects/${project.id}`, {}, admin.cookie);
+			expect(patched.status).toBe(200);
+			expect((await patched.json()).project).toMatchObject({ name: before.name, guidelines: before.guidelines });
+		});
 	});
 });

@@ -1,37 +1,7 @@
-import type { ProcessingState } from '../db/schema.ts';
 import type { RecordingRow } from './recordings.repository.ts';
+import type { RecordingDeletionDto, RecordingDto } from './recordings.schemas.ts';
 
-export interface RecordingDto {
-	id: string;
-	projectId: string;
-	name: string;
-	sha256: string;
-	sizeBytes: number;
-	formatName: string;
-	codec: string;
-	durationMs: number;
-	sampleRate: number;
-	channels: number;
-	speakerId: string | null;
-	place: string | null;
-	metadata: Record<string, unknown>;
-	state: ProcessingState;
-	error: string | null;
-	segmentCount: number;
-	/** Milliseconds covered by segments (overlaps counted once). */
-	segmentedMs: number;
-	createdAt: string;
-	updatedAt: string;
-}
-
-/** What deleting a recording takes with it. */
-export interface RecordingDeletionDto {
-	segments: number;
-	/** Revisions of those segments (and of segments deleted earlier). */
-	revisions: number;
-	/** The original file stays because another recording holds the same bytes. */
-	originalShared: boolean;
-}
+export type { RecordingDeletionDto, RecordingDto };
 
 export function toRecordingDto(row: RecordingRow): RecordingDto {
 	return {

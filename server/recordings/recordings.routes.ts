@@ -1,14 +1,16 @@
 import { rm } from 'node:fs/promises';
-import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { resolver } from 'hono-openapi';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, apiError } from '../lib/errors.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { findTextProblem } from '../lib/input-guard.ts';
+import { BODY_LIMITS, describe, errors, jsonBody, media, ok, okBodySchema, params, query, type Responses } from '../lib/openapi.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
 import { PEAKS_VERSION } from '../media/peaks-format.ts';
 import { CLIP_FORMATS, canClipFromOriginal } from '../media/transcode-args.ts';
-import { assertCanManageProject } from '../projects/project-access.ts';
+import { assertCanManageProject, documentsManagerCheck } from '../projects/project-access.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { createClipService } from './clips.service.ts';
 import { sendFile } from './file-response.ts';
@@ -17,9 +19,14 @@ import { findRecordingById, listProjectRecordings, renameRecording, type Recordi
 import {
 	MAX_CLIP_MS,
 	clipQuerySchema,
+	projectRecordingsParamSchema,
+	recordingDeletionEnvelopeSchema,
+	recordingEnvelopeSchema,
 	recordingIdParamSchema,
+	recordingListSchema,
 	renameRecordingSchema,
-	uploadFieldsSchema
+	uploadFieldsSchema,
+	uploadFormSchema
 } from './recordings.schemas.ts';
 import { deleteRecording, describeRecordingDeletion, importRecordingFromFile } from './recordings.service.ts';
 import { checkDeclaredLength, receiveUpload } from './upload.ts';
@@ -44,27 +51,125 @@ type RecordingManagerEnv = { Variables: AuthEnv['Variables'] & { recording: Reco
  * project (canManageProject), before any body is read; sets `c.var.recording`.
  */
 function requireRecordingManager(db: Deps['db']): MiddlewareHandler<RecordingManagerEnv> {
-	return async (c, next) => {
+	const middleware: MiddlewareHandler<RecordingManagerEnv> = async (c, next) => {
 		const row = await findRecordingById(db, c.req.param('id') ?? '');
 		if (!row) return notFound(c, 'Recording');
 		await assertCanManageProject(db, c.var.user, row.project_id);
 		c.set('recording', row);
 		await next();
 	};
+	return documentsManagerCheck(middleware, 'Recording');
 }
+
+const PEAKS_FORMAT = `Binary, little-endian. Offsets: 0 char[4] "FYPK"; 4 uint16 version; 6 uint16 levelCount;
+8 uint32 sampleRate of the analysed audio; 12 uint32 durationMs; 16 levelCount × {uint32 samplesPerPeak,
+uint32 peakCount, uint32 byteOffset}; then per level peakCount pairs of int8 (min, max), −128..127.
+The finest level has about 100 peaks/s, each next one is 4× coarser; levels are stored coarsest first.`;
+
+const MEDIA_HEADERS = {
+	ETag: 'Names the content; send it back as If-None-Match',
+	'Cache-Control': 'private, max-age=86400',
+	'Accept-Ranges': 'bytes'
+};
+const notReadyDoc = 'Still processing, or processing failed (`not_ready`, with `state`)';
+const notModified: Responses = { 304: { description: 'Not modified (the ETag matched)' } };
+
+/** The byte-range answers every media route gives (server/recordings/file-response.ts). */
+function ranged(contentTypes: string[], what: string): Responses {
+	return {
+		200: media(contentTypes, what, MEDIA_HEADERS),
+		206: media(contentTypes, `A byte range of ${what.toLowerCase()}`, { ...MEDIA_HEADERS, 'Content-Range': 'bytes first-last/size' }),
+		...notModified,
+		...errors({ 416: 'The Range lies outside the file (`range_not_satisfiable`); Content-Range names the size' })
+	};
+}
+
+const doc = {
+	list: describe({
+		tags: ['recordings'],
+		summary: "A project's recordings",
+		responses: { 200: ok(recordingListSchema), ...errors({ 404: 'Project not found' }) }
+	}),
+	upload: describe({
+		tags: ['recordings'],
+		summary: 'Upload one audio file; it is streamed to disk, probed and queued for ingest',
+		requestBody: { required: true, content: { 'multipart/form-data': { schema: resolver(uploadFormSchema) } } },
+		responses: {
+			202: ok(recordingEnvelopeSchema, 'Accepted; ingest (peaks and playback rendition) runs in the background'),
+			...errors({
+				400: 'Not multipart, no `file` part, a bad field, or a file name with path separators, `..` or control characters (`invalid_file_name`)',
+				404: 'Project not found',
+				409: 'The same file is already in this project (`duplicate`, with `recordingId`)',
+				413: 'Larger than the configured upload limit (`too_large`)',
+				415: 'Not audio (`not_audio`) or no audio stream (`no_audio_stream`)',
+				422: 'Empty (`empty_file`) or truncated (`truncated`) file'
+			})
+		}
+	}),
+	get: describe({
+		tags: ['recordings'],
+		summary: 'One recording',
+		responses: { 200: ok(recordingEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	rename: describe({
+		tags: ['recordings'],
+		summary: 'Rename a recording (1–255 characters, trimmed, NFC, no control characters)',
+		responses: { 200: ok(recordingEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	deletion: describe({
+		tags: ['recordings'],
+		summary: 'What deleting the recording would take with it (for the confirmation)',
+		responses: { 200: ok(recordingDeletionEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	delete: describe({
+		tags: ['recordings'],
+		summary:
+			'Delete a recording with its segments, their revisions, its jobs and media files; the original only when no other recording uses it',
+		responses: { 200: ok(okBodySchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	peaks: describe({
+		tags: ['media'],
+		summary: 'Multi-resolution waveform peaks (FYPK binary)',
+		description: PEAKS_FORMAT,
+		responses: {
+			...ranged(['application/octet-stream'], 'The peaks file'),
+			...errors({ 404: 'Recording (or its media file) not found', 409: notReadyDoc })
+		}
+	}),
+	audio: describe({
+		tags: ['media'],
+		summary: 'The playback rendition (Ogg Opus), with HTTP Range',
+		responses: {
+			...ranged(['audio/ogg'], 'The whole file'),
+			...errors({ 404: 'Recording (or its media file) not found', 409: notReadyDoc })
+		}
+	}),
+	clip: describe({
+		tags: ['media'],
+		summary: 'The span [start, end) cut by ffmpeg (input-side seek) and cached on disk',
+		responses: {
+			...ranged(['audio/wav', 'audio/flac', 'audio/ogg'], 'The clip'),
+			...errors({
+				404: 'Recording (or its media file) not found',
+				409: notReadyDoc,
+				422: 'end ≤ start or beyond the recording (`invalid_times`), too long (`clip_too_long`), or ffmpeg failed (`clip_failed`)'
+			})
+		}
+	})
+};
 
 /** Recordings of one project: list and upload. Mounted at /api/projects/:projectId/recordings. */
 export function projectRecordingsRoutes(deps: Deps) {
 	const { db, config, storage } = deps;
 	return new Hono<AuthEnv>()
-		.get('/', async (c) => {
-			const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
+		.get('/', doc.list, params(projectRecordingsParamSchema), async (c) => {
+			const projectId = await findProjectId(db, c.req.valid('param').projectId);
 			if (!projectId) return notFound(c, 'Project');
 			const rows = await listProjectRecordings(db, projectId);
 			return c.json({ recordings: rows.map(toRecordingDto) }, 200);
 		})
-		.post('/', requireRole('admin'), async (c) => {
-			const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
+		.post('/', doc.upload, requireRole('admin'), params(projectRecordingsParamSchema), async (c) => {
+			const projectId = await findProjectId(db, c.req.valid('param').projectId);
 			if (!projectId) return notFound(c, 'Project');
 			let upload;
 			try {
@@ -75,6 +180,11 @@ export function projectRecordingsRoutes(deps: Deps) {
 				return errorResponse(c, err);
 			}
 			try {
+				const badText = findTextProblem(upload.fields);
+				if (badText) {
+					const issues = [badText];
+					return c.json(apiError('invalid_request', `${badText.path}: ${badText.message}`, { issues }), 400);
+				}
 				const fields = uploadFieldsSchema.safeParse(upload.fields);
 				if (!fields.success) {
 					const message = fields.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -105,16 +215,19 @@ export function recordingsRoutes(deps: Deps) {
 	const clips = createClipService(deps);
 	const manager = requireRecordingManager(db);
 	return new Hono<AuthEnv>()
-		.get('/:id', zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {
+		.get('/:id', doc.get, params(recordingIdParamSchema), async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').id);
 			if (!row) return notFound(c, 'Recording');
 			return c.json({ recording: toRecordingDto(row) }, 200);
 		})
+		// Changes: a malformed id is a 404 before any query, then `manager` answers 404 for an unknown
+		// recording and 403 without the right to manage its project, both before the body is read.
 		.patch(
 			'/:id',
-			zValidator('param', recordingIdParamSchema, onInvalid),
+			doc.rename,
+			params(recordingIdParamSchema),
 			manager,
-			zValidator('json', renameRecordingSchema, onInvalid),
+			jsonBody(renameRecordingSchema, { maxBytes: BODY_LIMITS.small }),
 			async (c) => {
 				const id = c.var.recording.id;
 				if (!(await renameRecording(db, id, c.req.valid('json').name))) return notFound(c, 'Recording');
@@ -122,14 +235,14 @@ export function recordingsRoutes(deps: Deps) {
 			}
 		)
 		// What a delete would take with it, so the UI can say so before asking.
-		.get('/:id/deletion', zValidator('param', recordingIdParamSchema, onInvalid), manager, async (c) =>
+		.get('/:id/deletion', doc.deletion, params(recordingIdParamSchema), manager, async (c) =>
 			c.json({ deletion: await describeRecordingDeletion(deps, c.var.recording) }, 200)
 		)
-		.delete('/:id', zValidator('param', recordingIdParamSchema, onInvalid), manager, async (c) => {
+		.delete('/:id', doc.delete, params(recordingIdParamSchema), manager, async (c) => {
 			if (!(await deleteRecording(deps, c.var.recording.id))) return notFound(c, 'Recording');
 			return c.json({ ok: true as const }, 200);
 		})
-		.get('/:id/peaks', zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {
+		.get('/:id/peaks', doc.peaks, params(recordingIdParamSchema), async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').id);
 			if (!row) return notFound(c, 'Recording');
 			if (row.state !== 'ready') return notReady(c, row);
@@ -139,7 +252,7 @@ export function recordingsRoutes(deps: Deps) {
 				cacheControl: MEDIA_CACHE_CONTROL
 			});
 		})
-		.get('/:id/audio', zValidator('param', recordingIdParamSchema, onInvalid), async (c) => {
+		.get('/:id/audio', doc.audio, params(recordingIdParamSchema), async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').id);
 			if (!row) return notFound(c, 'Recording');
 			if (row.state !== 'ready') return notReady(c, row);
@@ -147,8 +260,9 @@ export function recordingsRoutes(deps: Deps) {
 		})
 		.get(
 			'/:id/clip',
-			zValidator('param', recordingIdParamSchema, onInvalid),
-			zValidator('query', clipQuerySchema, onInvalid),
+			doc.clip,
+			params(recordingIdParamSchema),
+			query(clipQuerySchema),
 			async (c) => {
 				const row = await findRecordingById(db, c.req.valid('param').id);
 				if (!row) return notFound(c, 'Recording');

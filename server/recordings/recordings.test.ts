@@ -267,7 +267,7 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 	});
 
 	it('rejects a speaker from outside the project', async () => {
-		const { body, headers } = multipart('sp.flac', readFileSync(fixture('other.flac')), { speakerId: 'nobody' });
+		const { body, headers } = multipart('sp.flac', readFileSync(fixture('other.flac')), { speakerId: newId() });
 		await expectRejected(
 			() => ctx.request(`/api/projects/${projectId}/recordings`, { method: 'POST', body, headers, cookie: admin.cookie }),
 			422,
@@ -491,6 +491,13 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 		expect(forbidden.status).toBe(403);
 		expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('forbidden');
 		expect((await rename({ name: 'x' }, admin.cookie, newId())).status).toBe(404);
+		// An id that cannot exist is a 404 before the manager check, for everyone.
+		for (const cookie of [admin.cookie, transcriber.cookie]) {
+			const malformed = await rename({ name: 'x' }, cookie, 'nope');
+			expect(malformed.status).toBe(404);
+			expect(((await malformed.json()) as { error: { message: string } }).error.message).toBe('Recording not found');
+			expect((await ctx.request('/api/recordings/nope/deletion', { cookie })).status).toBe(404);
+		}
 		const after = ((await (await ctx.request(`/api/recordings/${tone.id}`, { cookie: admin.cookie })).json()) as { recording: RecordingDto })
 			.recording;
 		expect(after.name).toBe('字'.repeat(255));

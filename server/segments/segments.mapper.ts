@@ -1,33 +1,7 @@
 import type { RevisionAction, Segment } from '../db/schema.ts';
+import type { RevisionDto, SegmentDto } from './segments.schemas.ts';
 
-export interface SegmentDto {
-	id: string;
-	recordingId: string;
-	startMs: number;
-	endMs: number;
-	speakerId: string | null;
-	dialectTagId: string | null;
-	/** Layer key → text (NFC); layers without text are absent. */
-	texts: Record<string, string>;
-	status: string;
-	version: number;
-	createdBy: string | null;
-	createdAt: string;
-	updatedBy: string | null;
-	updatedAt: string;
-}
-
-export interface RevisionDto {
-	id: string;
-	segmentId: string;
-	version: number;
-	action: RevisionAction;
-	before: SegmentDto | null;
-	after: SegmentDto | null;
-	userId: string | null;
-	userName: string | null;
-	createdAt: string;
-}
+export type { RevisionDto, SegmentDto };
 
 export function toSegmentDto(row: Segment): SegmentDto {
 	return {

@@ -1,33 +1,103 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { BODY_LIMITS, describe, errorBodySchema, errors, jsonBody, ok, okBodySchema, params, query } from '../lib/openapi.ts';
 import { toSegmentDto } from './segments.mapper.ts';
 import { listSegments, recordingExists } from './segments.repository.ts';
 import {
 	createSegmentSchema,
 	deleteSegmentQuerySchema,
 	patchSegmentSchema,
-	restoreSegmentSchema
+	recordingSegmentsParamSchema,
+	restoreSegmentSchema,
+	revisionListSchema,
+	segmentEnvelopeSchema,
+	segmentListSchema,
+	segmentParamSchema,
+	versionConflictSchema
 } from './segments.schemas.ts';
 import { createSegment, deleteSegment, restoreSegment, segmentHistory, updateSegment } from './segments.service.ts';
 
 /** Roles that may change segments; exporters only read. */
 const WRITERS = ['admin', 'reviewer', 'transcriber'] as const;
 
+const conflictOr = (description: string) => ({ 409: ok(z.union([versionConflictSchema, errorBodySchema]), description) });
+const refsDoc = '`invalid_times` (0 ≤ start < end ≤ duration fails), `unknown_layer` (with `keys`), `unknown_speaker` or `unknown_tag`';
+
+const doc = {
+	list: describe({
+		tags: ['segments'],
+		summary: "A recording's segments, by start time then id",
+		responses: { 200: ok(segmentListSchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	create: describe({
+		tags: ['segments'],
+		summary: 'Create a segment (with a create revision)',
+		description: "Segments are allowed as soon as the recording's duration is known (also while it is queued).",
+		responses: {
+			201: ok(segmentEnvelopeSchema, 'Created'),
+			200: ok(segmentEnvelopeSchema, 'A replay of a client-made id that exists on this recording: the existing segment'),
+			...errors({
+				404: 'Recording not found',
+				409: 'The id belongs to another recording (`id_taken`), was deleted (`segment_deleted`: restore it instead), or the duration is not known yet (`not_ready`)',
+				422: refsDoc
+			})
+		}
+	}),
+	patch: describe({
+		tags: ['segments'],
+		summary: 'Edit the version you have; the answer carries version + 1',
+		description:
+			'Only the fields given change; `texts` is merged per layer. Writes the segment and an update revision in one transaction.',
+		responses: {
+			200: ok(segmentEnvelopeSchema),
+			...errors({ 404: 'Segment not found', 422: refsDoc }),
+			...conflictOr('Stale version (`version_conflict`): `segment` is the current state')
+		}
+	}),
+	delete: describe({
+		tags: ['segments'],
+		summary: 'Delete the version you have (kept in the history)',
+		responses: {
+			200: ok(okBodySchema),
+			...errors({ 404: 'Segment not found' }),
+			...conflictOr('Stale version (`version_conflict`): `segment` is the current state')
+		}
+	}),
+	revisions: describe({
+		tags: ['segments'],
+		summary: "A segment's history, newest first (also for deleted segments)",
+		responses: { 200: ok(revisionListSchema), ...errors({ 404: 'Segment not found' }) }
+	}),
+	restore: describe({
+		tags: ['segments'],
+		summary: "Restore a revision's state (its `after`, or `before` for a delete), recreating a deleted segment",
+		description: 'Recorded as a restore revision. When `version` is given and the segment has moved on, 409.',
+		responses: {
+			200: ok(segmentEnvelopeSchema),
+			...errors({
+				404: 'Segment, revision or recording not found',
+				422: 'The revision refers to a speaker, tag or layer that no longer exists'
+			}),
+			...conflictOr('Stale version (`version_conflict`): `segment` is the current state')
+		}
+	})
+};
+
 /** A recording's segments; mounted under /api/recordings/:recordingId/segments. */
 export function recordingSegmentsRoutes({ db }: Deps) {
 	return new Hono<AuthEnv>()
-		.get('/', async (c) => {
-			const recordingId = c.req.param('recordingId') ?? '';
+		.get('/', doc.list, params(recordingSegmentsParamSchema), async (c) => {
+			const { recordingId } = c.req.valid('param');
 			if (!(await recordingExists(db, recordingId))) return notFound(c, 'Recording');
 			const rows = await listSegments(db, recordingId);
 			return c.json({ segments: rows.map(toSegmentDto) }, 200);
 		})
-		.post('/', requireRole(...WRITERS), zValidator('json', createSegmentSchema, onInvalid), async (c) => {
+		.post('/', doc.create, requireRole(...WRITERS), params(recordingSegmentsParamSchema), jsonBody(createSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
 			const result = await createSegment(db, {
-				recordingId: c.req.param('recordingId') ?? '',
+				recordingId: c.req.valid('param').recordingId,
 				userId: c.var.user.id,
 				input: c.req.valid('json')
 			});
@@ -39,32 +109,32 @@ export function recordingSegmentsRoutes({ db }: Deps) {
 /** One segment by id: edit, delete, history and restore; mounted under /api/segments. */
 export function segmentsRoutes({ db }: Deps) {
 	return new Hono<AuthEnv>()
-		.patch('/:id', requireRole(...WRITERS), zValidator('json', patchSegmentSchema, onInvalid), async (c) => {
+		.patch('/:id', doc.patch, requireRole(...WRITERS), params(segmentParamSchema), jsonBody(patchSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
 			const result = await updateSegment(db, {
-				id: c.req.param('id'),
+				id: c.req.valid('param').id,
 				userId: c.var.user.id,
 				patch: c.req.valid('json')
 			});
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ segment: result.segment }, 200);
 		})
-		.delete('/:id', requireRole(...WRITERS), zValidator('query', deleteSegmentQuerySchema, onInvalid), async (c) => {
+		.delete('/:id', doc.delete, requireRole(...WRITERS), params(segmentParamSchema), query(deleteSegmentQuerySchema), async (c) => {
 			const result = await deleteSegment(db, {
-				id: c.req.param('id'),
+				id: c.req.valid('param').id,
 				userId: c.var.user.id,
 				version: c.req.valid('query').version
 			});
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ ok: true as const }, 200);
 		})
-		.get('/:id/revisions', async (c) => {
-			const revisions = await segmentHistory(db, c.req.param('id'));
+		.get('/:id/revisions', doc.revisions, params(segmentParamSchema), async (c) => {
+			const revisions = await segmentHistory(db, c.req.valid('param').id);
 			if (!revisions) return notFound(c, 'Segment');
 			return c.json({ revisions }, 200);
 		})
-		.post('/:id/restore', requireRole(...WRITERS), zValidator('json', restoreSegmentSchema, onInvalid), async (c) => {
+		.post('/:id/restore', doc.restore, requireRole(...WRITERS), params(segmentParamSchema), jsonBody(restoreSegmentSchema), async (c) => {
 			const { revisionId, version } = c.req.valid('json');
-			const result = await restoreSegment(db, { id: c.req.param('id'), userId: c.var.user.id, revisionId, version });
+			const result = await restoreSegment(db, { id: c.req.valid('param').id, userId: c.var.user.id, revisionId, version });
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ segment: result.segment }, 200);
 		});

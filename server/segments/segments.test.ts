@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto } from '../projects/projects.mapper.ts';
 import { createTestContext, type TestContext } from '../test/context.ts';
 import { DB_KINDS } from '../test/db.ts';
+import { newId } from '../lib/ids.ts';
 import type { RevisionDto, SegmentDto } from './segments.mapper.ts';
 import { createSegments } from './segments.service.ts';
 import { insertTestRecording } from './test-fixtures.ts';
@@ -153,7 +154,7 @@ describe.each(DB_KINDS)('segments on %s', (kind) => {
 		for (const [body, code] of [
 			[{ texts: { gloss: 'y' } }, 'unknown_layer'],
 			[{ speakerId: otherSpeakerId }, 'unknown_speaker'],
-			[{ speakerId: 'nope' }, 'unknown_speaker'],
+			[{ speakerId: newId() }, 'unknown_speaker'],
 			[{ dialectTagId: tag(other, 'cmn') }, 'unknown_tag']
 		] as const) {
 			const res = await patch(segment.id, { version: 1, ...body });
@@ -161,6 +162,11 @@ describe.each(DB_KINDS)('segments on %s', (kind) => {
 			expect((await res.json()).error.code).toBe(code);
 		}
 		expect(await revisions(segment.id)).toHaveLength(1);
+
+		// An id that cannot exist is refused before any query, naming the field.
+		const malformed = await patch(segment.id, { version: 1, speakerId: 'nope' });
+		expect(malformed.status).toBe(400);
+		expect((await malformed.json()).error.issues).toEqual([{ path: 'speakerId', message: 'Not an id' }]);
 	});
 
 	it('answers unknown ids with 404 and malformed JSON with 400', async () => {
@@ -280,8 +286,10 @@ describe.each(DB_KINDS)('segments on %s', (kind) => {
 		expect(history[1].before).toBeNull();
 		expect(history[0].before).toEqual(back);
 
-		const unknownRevision = await ctx.json('POST', `/api/segments/${segment.id}/restore`, { revisionId: 'nope' }, transcriber.cookie);
+		const unknownRevision = await ctx.json('POST', `/api/segments/${segment.id}/restore`, { revisionId: newId() }, transcriber.cookie);
 		expect(unknownRevision.status).toBe(404);
+		const malformedRevision = await ctx.json('POST', `/api/segments/${segment.id}/restore`, { revisionId: 'nope' }, transcriber.cookie);
+		expect(malformedRevision.status).toBe(400);
 	});
 
 	it('lets exporters read but not write', async () => {
@@ -299,6 +307,11 @@ describe.each(DB_KINDS)('segments on %s', (kind) => {
 		}
 		expect((await ctx.json('GET', `/api/recordings/${recordingId}/segments`, undefined, exporter.cookie)).status).toBe(200);
 		expect(await revisions(segment.id)).toHaveLength(1);
+
+		// An id that cannot exist is refused before any query, naming the field.
+		const malformed = await patch(segment.id, { version: 1, speakerId: 'nope' });
+		expect(malformed.status).toBe(400);
+		expect((await malformed.json()).error.issues).toEqual([{ path: 'speakerId', message: 'Not an id' }]);
 	});
 
 	it('createSegments inserts a batch with revisions, all or nothing', async () => {

@@ -1,16 +1,7 @@
 import type { Speaker } from '../db/schema.ts';
+import type { SpeakerDto } from './speakers.schemas.ts';
 
-export interface SpeakerDto {
-	id: string;
-	code: string;
-	name: string;
-	gender: string | null;
-	ageBand: string | null;
-	homeDialect: string | null;
-	place: string | null;
-	/** False once retired: still named on its segments, no longer offered for new assignments. */
-	isActive: boolean;
-}
+export type { SpeakerDto };
 
 export function toSpeakerDto(row: Omit<Speaker, 'project_id' | 'created_at'>): SpeakerDto {
 	return {

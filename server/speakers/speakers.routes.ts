@@ -1,21 +1,50 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Db } from '../db/connection.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
 import { requireProjectManager } from '../projects/project-access.ts';
 import { dialectCodeExists, isUniqueViolation, touchProject } from '../projects/projects.repository.ts';
 import { toSpeakerDto } from './speakers.mapper.ts';
 import { findSpeaker, findSpeakerByCode, insertSpeaker, updateSpeaker, type SpeakerFields } from './speakers.repository.ts';
-import { createSpeakerSchema, patchSpeakerSchema, type PatchSpeakerInput } from './speakers.schemas.ts';
+import {
+	createSpeakerSchema,
+	patchSpeakerSchema,
+	projectSpeakersParamsSchema,
+	speakerEnvelopeSchema,
+	speakerParamsSchema,
+	type PatchSpeakerInput
+} from './speakers.schemas.ts';
 
 const codeTaken = (code: string) =>
 	apiError('speaker_code_taken', `The project already has a speaker with code ${code}`, { speakerCode: code });
 
 const unknownDialect = (code: string) =>
 	apiError('unknown_dialect', `The project's taxonomy has no dialect tag ${code}`, { homeDialect: code });
+
+const codeTakenDoc = 'Another speaker of the project has this code (`speaker_code_taken`)';
+const unknownDialectDoc = '`homeDialect` is not a tag code of the project (`unknown_dialect`, with `homeDialect`)';
+
+const doc = {
+	create: describe({
+		tags: ['speakers'],
+		summary: 'Add a speaker',
+		responses: {
+			201: ok(speakerEnvelopeSchema, 'Created'),
+			...errors({ 404: 'Project not found', 409: codeTakenDoc, 422: unknownDialectDoc })
+		}
+	}),
+	patch: describe({
+		tags: ['speakers'],
+		summary: "Edit a speaker's code, name or details, or retire it (only the fields given change)",
+		responses: {
+			200: ok(speakerEnvelopeSchema),
+			...errors({ 404: 'Project or speaker not found', 409: codeTakenDoc, 422: unknownDialectDoc })
+		}
+	})
+};
 
 /** The columns a create or patch body sets (absent fields stay as they are). */
 function toFields(input: PatchSpeakerInput): Partial<SpeakerFields> {
@@ -41,8 +70,9 @@ async function homeDialectIsKnown(db: Db, projectId: string, code: string | null
  */
 export function speakersRoutes({ db }: Deps) {
 	const manager = requireProjectManager(db);
+	const speakerManager = requireProjectManager(db, 'Project or speaker');
 	return new Hono<AuthEnv>()
-		.post('/', manager, zValidator('json', createSpeakerSchema, onInvalid), async (c) => {
+		.post('/', doc.create, params(projectSpeakersParamsSchema), manager, jsonBody(createSpeakerSchema), async (c) => {
 			const projectId = c.var.projectId;
 			const input = c.req.valid('json');
 			const fields: SpeakerFields = {
@@ -70,9 +100,9 @@ export function speakersRoutes({ db }: Deps) {
 				throw err;
 			}
 		})
-		.patch('/:speakerId', manager, zValidator('json', patchSpeakerSchema, onInvalid), async (c) => {
+		.patch('/:speakerId', doc.patch, params(speakerParamsSchema), speakerManager, jsonBody(patchSpeakerSchema), async (c) => {
 			const projectId = c.var.projectId;
-			const speakerId = c.req.param('speakerId');
+			const { speakerId } = c.req.valid('param');
 			const patch = toFields(c.req.valid('json'));
 			if (!(await homeDialectIsKnown(db, projectId, patch.home_dialect))) {
 				return c.json(unknownDialect(patch.home_dialect!), 422);

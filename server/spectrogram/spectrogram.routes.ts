@@ -1,15 +1,31 @@
-import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
-import { notFound, onInvalid } from '../lib/http.ts';
+import { notFound } from '../lib/http.ts';
+import { describe, errors, media, params, query } from '../lib/openapi.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
 import { sendFile } from '../recordings/file-response.ts';
 import { findRecordingById } from '../recordings/recordings.repository.ts';
 import { MAX_SPECTROGRAM_MS } from './spectrogram-args.ts';
 import { spectrogramParamSchema, spectrogramQuerySchema } from './spectrogram.schemas.ts';
 import { SPECTROGRAM_CACHE_VERSION, createSpectrogramService } from './spectrogram.service.ts';
+
+const doc = describe({
+	tags: ['media'],
+	summary: 'A PNG spectrogram of [start, end), rendered by ffmpeg from the playback rendition and cached',
+	description:
+		'Grayscale, dark = loud: linear 0–8 kHz bottom to top, 8 ms Hann window (wideband, formants as bands), 70 dB range, time left to right mapped linearly onto `width`. The ETag names the recording and the request, so a revalidation is answered without rendering.',
+	responses: {
+		200: media(['image/png'], 'The image', { ETag: 'Names the recording and the request', 'Cache-Control': 'private, max-age=86400' }),
+		304: { description: 'Not modified (the ETag matched)' },
+		...errors({
+			404: 'Recording not found',
+			409: 'Still processing, or processing failed (`not_ready`, with `state`)',
+			422: 'end ≤ start or beyond the recording (`invalid_times`), window too long (`window_too_long`), or ffmpeg failed (`spectrogram_failed`)'
+		})
+	}
+});
 
 /** A window's picture never changes for a recording (its rendition is immutable): a day of private caching. */
 const SPECTROGRAM_CACHE_CONTROL = 'private, max-age=86400';
@@ -24,8 +40,9 @@ export function spectrogramRoutes(deps: Deps) {
 	const spectrograms = createSpectrogramService(deps);
 	return new Hono<AuthEnv>().get(
 		'/',
-		zValidator('param', spectrogramParamSchema, onInvalid),
-		zValidator('query', spectrogramQuerySchema, onInvalid),
+		doc,
+		params(spectrogramParamSchema),
+		query(spectrogramQuerySchema),
 		async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').recordingId);
 			if (!row) return notFound(c, 'Recording');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../app.ts';
+import { createApp, openApiDocumentOf } from '../app.ts';
 import { createLoginThrottle, type LoginThrottle } from '../auth/login-throttle.ts';
 import { SESSION_COOKIE } from '../auth/auth.middleware.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -14,6 +14,7 @@ import { createLogger } from '../lib/logger.ts';
 import { resolveMediaTools } from '../media/ffmpeg.ts';
 import { createStorage } from '../storage/paths.ts';
 import { insertUser } from '../users/users.repository.ts';
+import { createContractChecker, type ContractChecker } from './contract.ts';
 import { createTestDb } from './db.ts';
 
 const media = resolveMediaTools({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
@@ -25,7 +26,11 @@ export interface TestContext {
 	deps: Deps;
 	app: ReturnType<typeof createApp>;
 	dataDir: string;
-	/** Calls the app in-process, as `cookie`'s user when given. */
+	/**
+	 * Calls the app in-process, as `cookie`'s user when given. Every /api answer is checked against
+	 * the OpenAPI document (server/test/contract.ts): a status the operation does not list, or a
+	 * body that does not match its schema, fails the test that made the call.
+	 */
 	request(pathname: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
 	/** JSON shorthand: method + body, as `cookie`'s user. */
 	json(method: string, pathname: string, body?: unknown, cookie?: string): Promise<Response>;
@@ -60,11 +65,18 @@ export async function createTestContext(
 		notifyJobs: () => {}
 	};
 	const app = createApp(deps);
+	let contract: Promise<ContractChecker> | undefined;
 
 	const request = async (pathname: string, init: RequestInit & { cookie?: string } = {}) => {
 		const headers = new Headers(init.headers);
 		if (init.cookie) headers.set('cookie', init.cookie);
-		return app.request(pathname, { ...init, headers });
+		const res = await app.request(pathname, { ...init, headers });
+		const url = new URL(pathname, 'http://localhost');
+		if (url.pathname.startsWith('/api/')) {
+			contract ??= openApiDocumentOf(app).then(createContractChecker);
+			await (await contract).check(init.method ?? 'GET', url.pathname, res);
+		}
+		return res;
 	};
 
 	let counter = 0;

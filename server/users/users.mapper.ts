@@ -1,14 +1,7 @@
 import type { User } from '../db/schema.ts';
+import type { UserDto } from './users.schemas.ts';
 
-export interface UserDto {
-	id: string;
-	email: string;
-	name: string;
-	role: User['role'];
-	isActive: boolean;
-	settings: Record<string, unknown>;
-	createdAt: string;
-}
+export type { UserDto };
 
 export function toUserDto(row: Omit<User, 'password_hash'>): UserDto {
 	return {
