@@ -96,8 +96,9 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			['get', '/api/recordings/{id}/deletion'],
 			['delete', '/api/recordings/{id}']
 		] as const;
+		type Op = { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string };
 		for (const [method, path] of settings) {
-			const op = (ops[path] as Record<string, { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string }>)[method]!;
+			const op = (ops[path] as Record<string, Op>)[method]!;
 			expect(op['x-capability'], `${method} ${path}`).toBe('manage');
 			expect(op.description, `${method} ${path}`).toContain('`manage` capability');
 			expect(op.responses['403']?.description, `${method} ${path}`).toMatch(/managers/);

@@ -72,59 +72,73 @@ export function speakersRoutes({ db }: Deps) {
 	const manager = requireProjectManager(db);
 	const speakerManager = requireProjectManager(db, 'Project or speaker');
 	return new Hono<AuthEnv>()
-		.post('/', doc.create, params(projectSpeakersParamsSchema), manager, jsonBody(createSpeakerSchema), async (c) => {
-			const projectId = c.var.projectId;
-			const input = c.req.valid('json');
-			const fields: SpeakerFields = {
-				code: input.code,
-				name: input.name,
-				gender: input.gender ?? null,
-				age_band: input.ageBand ?? null,
-				home_dialect: input.homeDialect ?? null,
-				place: input.place ?? null,
-				is_active: input.isActive === false ? 0 : 1
-			};
-			if (!(await homeDialectIsKnown(db, projectId, fields.home_dialect))) {
-				return c.json(unknownDialect(fields.home_dialect!), 422);
+		.post(
+			'/',
+			doc.create,
+			params(projectSpeakersParamsSchema),
+			manager,
+			jsonBody(createSpeakerSchema),
+			async (c) => {
+				const projectId = c.var.projectId;
+				const input = c.req.valid('json');
+				const fields: SpeakerFields = {
+					code: input.code,
+					name: input.name,
+					gender: input.gender ?? null,
+					age_band: input.ageBand ?? null,
+					home_dialect: input.homeDialect ?? null,
+					place: input.place ?? null,
+					is_active: input.isActive === false ? 0 : 1
+				};
+				if (!(await homeDialectIsKnown(db, projectId, fields.home_dialect))) {
+					return c.json(unknownDialect(fields.home_dialect!), 422);
+				}
+				if (await findSpeakerByCode(db, projectId, input.code)) return c.json(codeTaken(input.code), 409);
+				try {
+					const row = await db.transaction().execute(async (trx) => {
+						const speaker = await insertSpeaker(trx, projectId, fields);
+						await touchProject(trx, projectId);
+						return speaker;
+					});
+					return c.json({ speaker: toSpeakerDto(row) }, 201);
+				} catch (err) {
+					if (isUniqueViolation(err)) return c.json(codeTaken(input.code), 409);
+					throw err;
+				}
 			}
-			if (await findSpeakerByCode(db, projectId, input.code)) return c.json(codeTaken(input.code), 409);
-			try {
-				const row = await db.transaction().execute(async (trx) => {
-					const speaker = await insertSpeaker(trx, projectId, fields);
-					await touchProject(trx, projectId);
-					return speaker;
-				});
-				return c.json({ speaker: toSpeakerDto(row) }, 201);
-			} catch (err) {
-				if (isUniqueViolation(err)) return c.json(codeTaken(input.code), 409);
-				throw err;
+		)
+		.patch(
+			'/:speakerId',
+			doc.patch,
+			params(speakerParamsSchema),
+			speakerManager,
+			jsonBody(patchSpeakerSchema),
+			async (c) => {
+				const projectId = c.var.projectId;
+				const { speakerId } = c.req.valid('param');
+				const patch = toFields(c.req.valid('json'));
+				if (!(await homeDialectIsKnown(db, projectId, patch.home_dialect))) {
+					return c.json(unknownDialect(patch.home_dialect!), 422);
+				}
+				if (patch.code !== undefined) {
+					const holder = await findSpeakerByCode(db, projectId, patch.code);
+					if (holder && holder.id !== speakerId) return c.json(codeTaken(patch.code), 409);
+				}
+				try {
+					const row =
+						Object.keys(patch).length === 0
+							? await findSpeaker(db, projectId, speakerId)
+							: await db.transaction().execute(async (trx) => {
+									const speaker = await updateSpeaker(trx, projectId, speakerId, patch);
+									if (speaker) await touchProject(trx, projectId);
+									return speaker;
+								});
+					if (!row) return notFound(c, 'Speaker');
+					return c.json({ speaker: toSpeakerDto(row) }, 200);
+				} catch (err) {
+					if (isUniqueViolation(err) && patch.code) return c.json(codeTaken(patch.code), 409);
+					throw err;
+				}
 			}
-		})
-		.patch('/:speakerId', doc.patch, params(speakerParamsSchema), speakerManager, jsonBody(patchSpeakerSchema), async (c) => {
-			const projectId = c.var.projectId;
-			const { speakerId } = c.req.valid('param');
-			const patch = toFields(c.req.valid('json'));
-			if (!(await homeDialectIsKnown(db, projectId, patch.home_dialect))) {
-				return c.json(unknownDialect(patch.home_dialect!), 422);
-			}
-			if (patch.code !== undefined) {
-				const holder = await findSpeakerByCode(db, projectId, patch.code);
-				if (holder && holder.id !== speakerId) return c.json(codeTaken(patch.code), 409);
-			}
-			try {
-				const row =
-					Object.keys(patch).length === 0
-						? await findSpeaker(db, projectId, speakerId)
-						: await db.transaction().execute(async (trx) => {
-								const speaker = await updateSpeaker(trx, projectId, speakerId, patch);
-								if (speaker) await touchProject(trx, projectId);
-								return speaker;
-							});
-				if (!row) return notFound(c, 'Speaker');
-				return c.json({ speaker: toSpeakerDto(row) }, 200);
-			} catch (err) {
-				if (isUniqueViolation(err) && patch.code) return c.json(codeTaken(patch.code), 409);
-				throw err;
-			}
-		});
+		);
 }
