@@ -37,7 +37,14 @@ async function measure(page: Page) {
 		const box = (el: Element | null): Box | null => {
 			if (!el) return null;
 			const r = el.getBoundingClientRect();
-			return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height };
+			return {
+				top: r.top,
+				bottom: r.bottom,
+				left: r.left,
+				right: r.right,
+				width: r.width,
+				height: r.height
+			};
 		};
 		const list = document.querySelector('aside [role="listbox"]');
 		const listPane = document.querySelector('#segment-list-pane');
@@ -57,7 +64,9 @@ async function measure(page: Page) {
 			firstTextTitle: firstText?.title ?? '',
 			frame: box(document.querySelector('[data-testid="waveform-frame"]')),
 			panel: box(document.querySelector('[data-testid="panel"]')),
-			fields: [...document.querySelectorAll('[data-testid="panel"] textarea[data-layer]')].map((el) => box(el)!),
+			fields: [...document.querySelectorAll('[data-testid="panel"] textarea[data-layer]')].map(
+				(el) => box(el)!
+			),
 			active: document.activeElement?.getAttribute('data-testid') ?? null
 		};
 	});
@@ -65,7 +74,11 @@ async function measure(page: Page) {
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
-function expectInside(inner: Box, outer: { top: number; bottom: number; left: number; right: number }, what: string) {
+function expectInside(
+	inner: Box,
+	outer: { top: number; bottom: number; left: number; right: number },
+	what: string
+) {
 	const slack = 0.5;
 	expect(inner.top, `${what}: top`).toBeGreaterThanOrEqual(outer.top - slack);
 	expect(inner.bottom, `${what}: bottom`).toBeLessThanOrEqual(outer.bottom + slack);
@@ -96,13 +109,27 @@ describe('editor layout (workstation)', () => {
 		h = await startHarness();
 		admin = await seedAdmin(h);
 		project = await seedProject(h, admin.cookie, { name: 'Yue market' });
-		recording = await seedRecording(h, admin.cookie, project.id, makeTestAudio(dir, 40, 'market.wav'));
+		recording = await seedRecording(
+			h,
+			admin.cookie,
+			project.id,
+			makeTestAudio(dir, 40, 'market.wav')
+		);
 		for (let i = 0; i < 36; i++) {
-			const res = await api<{ segment: ServerSegment }>(h, admin.cookie, 'POST', `/api/recordings/${recording.id}/segments`, {
-				startMs: i * 1000 + 50,
-				endMs: i * 1000 + 950,
-				texts: { transcript: `${i + 1}. ${LINES[i % LINES.length]}`, mandarin: '今天的菜很新鲜。' }
-			});
+			const res = await api<{ segment: ServerSegment }>(
+				h,
+				admin.cookie,
+				'POST',
+				`/api/recordings/${recording.id}/segments`,
+				{
+					startMs: i * 1000 + 50,
+					endMs: i * 1000 + 950,
+					texts: {
+						transcript: `${i + 1}. ${LINES[i % LINES.length]}`,
+						mandarin: '今天的菜很新鲜。'
+					}
+				}
+			);
 			expect(res.status).toBe(201);
 		}
 	});
@@ -119,7 +146,10 @@ describe('editor layout (workstation)', () => {
 		it(`at ${width}×${height}: full-width waveform, a readable text column, no page scroll, fields and waveform in view while typing`, async () => {
 			const page = await signedInPage(h, admin.cookie, { viewport: { width, height } });
 			await openEditor(page, recording.id);
-			await until(async () => (await page.locator('aside [role="listbox"] [role="option"]').count()) > 10, 'the list rows');
+			await until(
+				async () => (await page.locator('aside [role="listbox"] [role="option"]').count()) > 10,
+				'the list rows'
+			);
 
 			let m = await measure(page);
 			expect(m.frame!.width).toBeGreaterThanOrEqual(0.9 * width);
@@ -132,7 +162,10 @@ describe('editor layout (workstation)', () => {
 
 			// Type in the last layer's field of a segment far down the list.
 			await page.locator('aside [role="listbox"] [role="option"]').nth(5).click();
-			await until(async () => (await panelHeading(page).textContent())?.includes('Segment 6 of 36'), 'segment 6 selected');
+			await until(
+				async () => (await panelHeading(page).textContent())?.includes('Segment 6 of 36'),
+				'segment 6 selected'
+			);
 			const last = page.locator('[data-testid="panel"] textarea[data-layer]').last();
 			expect(await last.getAttribute('data-layer')).toBe('mandarin');
 			await last.click();
@@ -157,7 +190,10 @@ describe('editor layout (workstation)', () => {
 	it('at 1024×768 still fits one screen with the text readable', async () => {
 		const page = await signedInPage(h, admin.cookie, { viewport: { width: 1024, height: 768 } });
 		await openEditor(page, recording.id);
-		await until(async () => (await page.locator('aside [role="listbox"] [role="option"]').count()) > 5, 'the list rows');
+		await until(
+			async () => (await page.locator('aside [role="listbox"] [role="option"]').count()) > 5,
+			'the list rows'
+		);
 		const m = await measure(page);
 		expectNoPageScroll(m);
 		expect(m.frame!.width).toBeGreaterThanOrEqual(0.9 * 1024);
@@ -175,18 +211,26 @@ describe('editor layout (workstation)', () => {
 		let bar = (await listBar.boundingBox())!;
 		await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
 		await page.mouse.down();
-		for (let i = 1; i <= 6; i++) await page.mouse.move(bar.x + bar.width / 2 - i * 20, bar.y + bar.height / 2);
+		for (let i = 1; i <= 6; i++)
+			await page.mouse.move(bar.x + bar.width / 2 - i * 20, bar.y + bar.height / 2);
 		await page.mouse.up();
-		await until(async () => Math.abs((await sizes(page)).list - (before.list + 120)) <= 2, 'the list 120 px wider');
+		await until(
+			async () => Math.abs((await sizes(page)).list - (before.list + 120)) <= 2,
+			'the list 120 px wider'
+		);
 
 		// The waveform's splitter, dragged 60 px down: the waveform is 60 px taller.
 		const waveBar = page.getByTestId('wave-splitter');
 		bar = (await waveBar.boundingBox())!;
 		await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
 		await page.mouse.down();
-		for (let i = 1; i <= 3; i++) await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2 + i * 20);
+		for (let i = 1; i <= 3; i++)
+			await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2 + i * 20);
 		await page.mouse.up();
-		await until(async () => Math.abs((await sizes(page)).wave - (before.wave + 60)) <= 2, 'the waveform 60 px taller');
+		await until(
+			async () => Math.abs((await sizes(page)).wave - (before.wave + 60)) <= 2,
+			'the waveform 60 px taller'
+		);
 
 		// Keys on the focused splitter: ↑ shrinks the waveform by a step, ← widens the list; the
 		// editor's own arrow shortcuts (seek, next segment) stay out of it.
@@ -207,32 +251,47 @@ describe('editor layout (workstation)', () => {
 
 		// Saved in the user's settings on the server (debounced), not only in this browser.
 		await until(async () => {
-			const me = await api<{ user: { settings: Record<string, { waveHeight?: number; listFraction?: number }> } }>(
-				h,
-				admin.cookie,
-				'GET',
-				'/api/auth/me'
-			);
+			const me = await api<{
+				user: { settings: Record<string, { waveHeight?: number; listFraction?: number }> };
+			}>(h, admin.cookie, 'GET', '/api/auth/me');
 			return me.body.user.settings.editorLayout?.waveHeight === after.wave;
 		}, 'the layout in the settings');
 
 		await page.reload();
 		await openEditor(page, recording.id);
-		await until(async () => JSON.stringify(await sizes(page)) === JSON.stringify(after), 'the sizes after a reload');
+		await until(
+			async () => JSON.stringify(await sizes(page)) === JSON.stringify(after),
+			'the sizes after a reload'
+		);
 		await page.context().close();
 
 		// A new browser context has no local cache: the sizes come from the settings.
 		const fresh = await signedInPage(h, admin.cookie, { viewport: { width: 1280, height: 800 } });
 		await openEditor(fresh, recording.id);
-		expect(await fresh.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('editorLayout')))).toEqual([]);
-		await until(async () => JSON.stringify(await sizes(fresh)) === JSON.stringify(after), 'the sizes in a new context');
+		expect(
+			await fresh.evaluate(() =>
+				Object.keys(localStorage).filter((k) => k.includes('editorLayout'))
+			)
+		).toEqual([]);
+		await until(
+			async () => JSON.stringify(await sizes(fresh)) === JSON.stringify(after),
+			'the sizes in a new context'
+		);
 
 		// Double click goes back to the default sizes (and that is saved too).
 		await fresh.getByTestId('list-splitter').dblclick();
 		await fresh.getByTestId('wave-splitter').dblclick();
-		await until(async () => JSON.stringify(await sizes(fresh)) === JSON.stringify(before), 'the default sizes');
+		await until(
+			async () => JSON.stringify(await sizes(fresh)) === JSON.stringify(before),
+			'the default sizes'
+		);
 		await until(async () => {
-			const me = await api<{ user: { settings: Record<string, { waveHeight?: number | null }> } }>(h, admin.cookie, 'GET', '/api/auth/me');
+			const me = await api<{ user: { settings: Record<string, { waveHeight?: number | null }> } }>(
+				h,
+				admin.cookie,
+				'GET',
+				'/api/auth/me'
+			);
 			return me.body.user.settings.editorLayout?.waveHeight === null;
 		}, 'the default layout in the settings');
 		await fresh.context().close();

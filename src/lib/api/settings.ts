@@ -14,7 +14,9 @@ export function patchUserSettings(patch: Record<string, unknown>) {
 		const me = await api.api.auth.me.$get();
 		if (me.status !== 200) return null;
 		const { user } = await me.json();
-		const res = await api.api.auth.me.settings.$put({ json: { settings: { ...user.settings, ...patch } } });
+		const res = await api.api.auth.me.settings.$put({
+			json: { settings: { ...user.settings, ...patch } }
+		});
 		return res.status === 200 ? (await res.json()).user : null;
 	});
 	queue = run.catch(() => null);

@@ -60,11 +60,16 @@ export class EditorLayoutState {
 		this.listFraction = layout.listFraction;
 		this.updatedAt = layout.updatedAt;
 		// The cached copy is newer than the settings: its save did not happen (offline, tab closed).
-		if (layout.updatedAt > (parseLayout(fromSettings)?.updatedAt ?? 0)) this.#saver.schedule(layout);
+		if (layout.updatedAt > (parseLayout(fromSettings)?.updatedAt ?? 0))
+			this.#saver.schedule(layout);
 	}
 
 	get layout(): EditorLayout {
-		return { waveHeight: this.waveHeight, listFraction: this.listFraction, updatedAt: this.updatedAt };
+		return {
+			waveHeight: this.waveHeight,
+			listFraction: this.listFraction,
+			updatedAt: this.updatedAt
+		};
 	}
 
 	/** Applies a change at once, caches it, and saves it to the settings after a pause. */

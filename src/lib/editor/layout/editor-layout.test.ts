@@ -43,7 +43,9 @@ describe(parseLayout.name, () => {
 			listFraction: DEFAULT_LAYOUT.listFraction,
 			updatedAt: 0
 		});
-		expect(parseLayout({ waveHeight: 10, listFraction: Number.NaN })).toMatchObject({ waveHeight: null });
+		expect(parseLayout({ waveHeight: 10, listFraction: Number.NaN })).toMatchObject({
+			waveHeight: null
+		});
 	});
 
 	it('is null for anything that is not an object', () => {
@@ -100,11 +102,18 @@ describe('cached layout', () => {
 });
 
 describe(createLayoutSaver.name, () => {
-	const at = (listFraction: number): EditorLayout => ({ waveHeight: null, listFraction, updatedAt: 1 });
+	const at = (listFraction: number): EditorLayout => ({
+		waveHeight: null,
+		listFraction,
+		updatedAt: 1
+	});
 
 	it('saves once, the latest layout, after the last change', async () => {
 		const saved: number[] = [];
-		const saver = createLayoutSaver({ save: async (l) => void saved.push(l.listFraction), delayMs: 500 });
+		const saver = createLayoutSaver({
+			save: async (l) => void saved.push(l.listFraction),
+			delayMs: 500
+		});
 		for (let i = 1; i <= 5; i++) {
 			saver.schedule(at(i / 10));
 			await vi.advanceTimersByTimeAsync(100);
@@ -170,7 +179,9 @@ describe(EditorLayoutState.name, () => {
 	it('starts from the settings, caches each change at once and saves it debounced', async () => {
 		const storage = new MemoryStorage();
 		const save = vi.fn(async (_l: EditorLayout) => {});
-		const settings = { [LAYOUT_SETTINGS_KEY]: { waveHeight: 222, listFraction: 0.35, updatedAt: 10 } };
+		const settings = {
+			[LAYOUT_SETTINGS_KEY]: { waveHeight: 222, listFraction: 0.35, updatedAt: 10 }
+		};
 		const state = new EditorLayoutState({ userId: 'u1', settings, save, storage, delayMs: 300 });
 		expect([state.waveHeight, state.listFraction]).toEqual([222, 0.35]);
 		await vi.advanceTimersByTimeAsync(1000);
@@ -179,11 +190,19 @@ describe(EditorLayoutState.name, () => {
 		vi.setSystemTime(50_000);
 		state.set({ listFraction: 0.5 });
 		state.set({ waveHeight: 180 });
-		expect(readCachedLayout(storage, 'u1')).toEqual({ waveHeight: 180, listFraction: 0.5, updatedAt: 50_000 });
+		expect(readCachedLayout(storage, 'u1')).toEqual({
+			waveHeight: 180,
+			listFraction: 0.5,
+			updatedAt: 50_000
+		});
 		expect(state.saving).toBe(true);
 		await vi.advanceTimersByTimeAsync(300);
 		expect(save).toHaveBeenCalledTimes(1);
-		expect(save.mock.calls[0][0]).toEqual({ waveHeight: 180, listFraction: 0.5, updatedAt: 50_000 });
+		expect(save.mock.calls[0][0]).toEqual({
+			waveHeight: 180,
+			listFraction: 0.5,
+			updatedAt: 50_000
+		});
 		expect(state.saving).toBe(false);
 	});
 
@@ -191,7 +210,9 @@ describe(EditorLayoutState.name, () => {
 		const storage = new MemoryStorage();
 		writeCachedLayout(storage, 'u1', { waveHeight: 300, listFraction: 0.6, updatedAt: 99 });
 		const save = vi.fn(async (_l: EditorLayout) => {});
-		const settings = { [LAYOUT_SETTINGS_KEY]: { waveHeight: 120, listFraction: 0.4, updatedAt: 10 } };
+		const settings = {
+			[LAYOUT_SETTINGS_KEY]: { waveHeight: 120, listFraction: 0.4, updatedAt: 10 }
+		};
 		const state = new EditorLayoutState({ userId: 'u1', settings, save, storage, delayMs: 300 });
 		expect([state.waveHeight, state.listFraction]).toEqual([300, 0.6]);
 		await state.flush();

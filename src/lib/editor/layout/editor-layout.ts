@@ -40,7 +40,9 @@ export function parseLayout(value: unknown): EditorLayout | null {
 	const fraction = v.listFraction;
 	return {
 		waveHeight:
-			finite(wave) && wave >= WAVE_HEIGHT_RANGE.min && wave <= WAVE_HEIGHT_RANGE.max ? Math.round(wave) : null,
+			finite(wave) && wave >= WAVE_HEIGHT_RANGE.min && wave <= WAVE_HEIGHT_RANGE.max
+				? Math.round(wave)
+				: null,
 		listFraction:
 			finite(fraction) && fraction >= LIST_FRACTION_RANGE.min && fraction <= LIST_FRACTION_RANGE.max
 				? fraction
@@ -72,7 +74,10 @@ export function cacheKey(userId: string): string {
 
 type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
-export function readCachedLayout(storage: KeyValueStorage | null | undefined, userId: string): unknown {
+export function readCachedLayout(
+	storage: KeyValueStorage | null | undefined,
+	userId: string
+): unknown {
 	try {
 		const raw = storage?.getItem(cacheKey(userId));
 		return raw ? JSON.parse(raw) : null;
@@ -81,7 +86,11 @@ export function readCachedLayout(storage: KeyValueStorage | null | undefined, us
 	}
 }
 
-export function writeCachedLayout(storage: KeyValueStorage | null | undefined, userId: string, layout: EditorLayout) {
+export function writeCachedLayout(
+	storage: KeyValueStorage | null | undefined,
+	userId: string,
+	layout: EditorLayout
+) {
 	try {
 		storage?.setItem(cacheKey(userId), JSON.stringify(layoutToSettings(layout)));
 	} catch {
