@@ -211,8 +211,8 @@ export function readEaf(bytes: Uint8Array): InteropDocument {
 		const intervals: TierInterval[] = [];
 		for (const a of tier.annotations) {
 			if (a.ts1 === undefined || a.ts2 === undefined) fail(a.element, `a top-level tier ("${id}") can only hold ALIGNABLE_ANNOTATIONs`);
-			let start = slotTime.get(a.ts1)!;
-			let end = slotTime.get(a.ts2)!;
+			let start = slotTime.get(a.ts1!)!;
+			let end = slotTime.get(a.ts2!)!;
 			if (end < start) {
 				reversed++;
 				[start, end] = [end, start];
