@@ -41,9 +41,17 @@ type Token =
 class Tokenizer {
 	private pos = 0;
 	private line = 1;
+	/** Line of the last token read: where an early end of text is reported. */
+	lastLine = 1;
 	constructor(private readonly text: string) {}
 
 	next(): Token | null {
+		const token = this.scan();
+		if (token) this.lastLine = token.line;
+		return token;
+	}
+
+	private scan(): Token | null {
 		const text = this.text;
 		const n = text.length;
 		while (this.pos < n) {
@@ -108,10 +116,6 @@ class Tokenizer {
 		for (let i = 0; i < out.length; i++) if (out.charCodeAt(i) === 10) this.line++;
 		return { kind: 'string', value: out, line };
 	}
-
-	get currentLine(): number {
-		return this.line;
-	}
 }
 
 function isDigit(c: number): boolean {
@@ -142,7 +146,7 @@ export function parseTextGrid(text: string): RawTextGrid {
 	const tokens = new Tokenizer(text);
 	const take = (what: string): Token => {
 		const token = tokens.next();
-		if (!token) failAt('textgrid', tokens.currentLine, `the file ends where ${what} was expected (early end of text)`);
+		if (!token) failAt('textgrid', tokens.lastLine, `the file ends after this line, where ${what} was expected (early end of text)`);
 		return token;
 	};
 	const str = (what: string): string => {
