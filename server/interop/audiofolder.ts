@@ -1,6 +1,5 @@
-import { msToSeconds } from '../media/transcode-args.ts';
 import { DEFAULT_LAYER } from './model.ts';
-import { CorpusStats, FileChunker, assertCorpusTimes, jsonLine, seconds, type FileChunk, type Rows } from './corpus.ts';
+import { CorpusStats, FileChunker, assertCorpusTimes, jsonLineWithSeconds, type FileChunk, type Rows } from './corpus.ts';
 
 /**
  * Hugging Face `audiofolder` metadata: `<split>/metadata.jsonl` beside the cut clips (the folder
@@ -36,20 +35,18 @@ export async function* writeAudiofolderMetadata(rows: Rows, options: Audiofolder
 			options.stats?.skip('empty_text');
 			continue;
 		}
-		const record: Record<string, string | number> = {
+		const record: Record<string, string> = {
 			file_name: row.audioPath,
 			transcription,
 			speaker: row.speaker ?? '',
 			dialect: row.dialect ?? '',
 			status: row.status,
-			start: seconds(row.startMs),
-			end: seconds(row.endMs),
-			duration: Number(msToSeconds(row.endMs - row.startMs)),
 			source_file: row.recordingName,
 			segment_id: row.id
 		};
 		for (const key of layers) record[`text_${key}`] = row.texts[key] ?? '';
-		const chunk = chunker.push(`${row.split ?? 'train'}/metadata.jsonl`, jsonLine(record));
+		const line = jsonLineWithSeconds(record, { start: row.startMs, end: row.endMs, duration: row.endMs - row.startMs });
+		const chunk = chunker.push(`${row.split ?? 'train'}/metadata.jsonl`, line);
 		if (chunk) yield chunk;
 		options.stats?.add(row);
 	}

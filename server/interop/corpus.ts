@@ -1,3 +1,4 @@
+import { msToSeconds } from '../media/transcode-args.ts';
 import type { TextOrigin } from './model.ts';
 
 /**
@@ -126,6 +127,19 @@ export class FileChunker {
 /** One JSON line with CJK kept as is (JSON.stringify never escapes non-ASCII) and no lone surrogates. */
 export function jsonLine(value: unknown): string {
 	return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v))}\n`;
+}
+
+/**
+ * A JSON line whose `seconds` fields are written with three decimals (`2.000`, never `2`), so every
+ * reader infers one float type per column (pyarrow and `datasets` refuse int in one split and
+ * double in another).
+ */
+export function jsonLineWithSeconds(value: Record<string, unknown>, seconds: Record<string, number>): string {
+	const head = jsonLine(value).slice(0, -2);
+	const tail = Object.entries(seconds)
+		.map(([key, ms]) => `${JSON.stringify(key)}:${msToSeconds(ms)}`)
+		.join(',');
+	return `${head}${head.length > 1 && tail ? ',' : ''}${tail}}\n`;
 }
 
 /** Checks a row's times as every corpus format needs them. */

@@ -27,7 +27,10 @@ const ID_SAFE = /[^A-Za-z0-9]/g;
 export function kaldiSpeakerIds(codes: Iterable<string>): Map<string, string> {
 	const out = new Map<string, string>();
 	const used = new Set<string>();
-	for (const code of [...new Set(codes)].sort()) {
+	// Codes that are already clean keep their id; the others are placed after them.
+	const clean = (c: string) => /^[A-Za-z0-9]+$/.test(c) && !c.toLowerCase().startsWith('unk');
+	const unique = [...new Set(codes)].sort();
+	for (const code of [...unique.filter(clean), ...unique.filter((c) => !clean(c))]) {
 		let base = code.replace(ID_SAFE, '') || 'spk';
 		if (base.toLowerCase().startsWith('unk')) base = `s${base}`;
 		let id = base;

@@ -1,5 +1,5 @@
 import { DEFAULT_LAYER } from './model.ts';
-import { CorpusStats, FileChunker, assertCorpusTimes, jsonLine, seconds, type FileChunk, type Rows } from './corpus.ts';
+import { CorpusStats, FileChunker, assertCorpusTimes, jsonLineWithSeconds, type FileChunk, type Rows } from './corpus.ts';
 
 /**
  * NVIDIA NeMo ASR manifest: JSON lines, UTF-8, no blank lines, `audio_filepath` + `duration`
@@ -28,17 +28,15 @@ export async function* writeNemoManifest(rows: Rows, options: NemoOptions): Asyn
 			options.stats?.skip('empty_text');
 			continue;
 		}
-		const line = jsonLine({
+		const line = jsonLineWithSeconds({
 			audio_filepath: row.audioPath,
-			...(options.mode === 'offset' ? { offset: seconds(row.startMs) } : {}),
-			duration: seconds(row.endMs - row.startMs),
 			text,
 			speaker: row.speaker ?? '',
 			dialect: row.dialect ?? '',
 			status: row.status,
 			segment_id: row.id,
 			recording: row.recordingName
-		});
+		}, options.mode === 'offset' ? { offset: row.startMs, duration: row.endMs - row.startMs } : { duration: row.endMs - row.startMs });
 		const chunk = chunker.push(row.split ? `${row.split}_manifest.jsonl` : 'manifest.jsonl', line);
 		if (chunk) yield chunk;
 		options.stats?.add(row);

@@ -1,5 +1,5 @@
 import { msToSeconds } from '../media/transcode-args.ts';
-import { CorpusStats, assertCorpusTimes, jsonLine, type CorpusSegment, type Rows } from './corpus.ts';
+import { CorpusStats, assertCorpusTimes, jsonLineWithSeconds, type CorpusSegment, type Rows } from './corpus.ts';
 
 /**
  * Every field of every segment as CSV or JSON lines: times (ms and seconds), speaker, dialect tag,
@@ -85,7 +85,7 @@ export async function* writeSegmentsCsv(rows: Rows, options: SegmentTableOptions
 	if (buffer !== '') yield buffer;
 }
 
-/** JSON lines: the CSV's columns with numbers as numbers and the texts also as a `texts` object. */
+/** JSON lines: the CSV's columns with numbers as numbers (seconds always with 3 decimals) and the texts also as a `texts` object. */
 export async function* writeSegmentsJsonl(rows: Rows, options: SegmentTableOptions): AsyncGenerator<string> {
 	const columns = segmentTableColumns(options.layers);
 	let buffer = '';
@@ -94,10 +94,10 @@ export async function* writeSegmentsJsonl(rows: Rows, options: SegmentTableOptio
 		const record: Record<string, unknown> = {};
 		values(row, options.layers).forEach((v, i) => {
 			const column = columns[i];
-			record[column] = column === 'start' || column === 'end' || column === 'duration' ? Number(v) : v;
+			if (column !== 'start' && column !== 'end' && column !== 'duration') record[column] = v;
 		});
 		record.texts = Object.fromEntries(options.layers.map((l) => [l, row.texts[l] ?? '']));
-		buffer += jsonLine(record);
+		buffer += jsonLineWithSeconds(record, { start: row.startMs, end: row.endMs, duration: row.endMs - row.startMs });
 		options.stats?.add(row);
 		if (buffer.length >= 65536) {
 			yield buffer;
