@@ -126,8 +126,13 @@ export class FileChunker {
 
 /** One JSON line with CJK kept as is (JSON.stringify never escapes non-ASCII) and no lone surrogates. */
 export function jsonLine(value: unknown): string {
+	const fast = JSON.stringify(value);
+	// JSON.stringify writes a lone surrogate as a \udXXX escape: only then redo it with U+FFFD.
+	if (!LONE_SURROGATE_ESCAPE.test(fast)) return `${fast}\n`;
 	return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v))}\n`;
 }
+
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
 
 /**
  * A JSON line whose `seconds` fields are written with three decimals (`2.000`, never `2`), so every

@@ -87,16 +87,31 @@ export async function* writeSegmentsCsv(rows: Rows, options: SegmentTableOptions
 
 /** JSON lines: the CSV's columns with numbers as numbers (seconds always with 3 decimals) and the texts also as a `texts` object. */
 export async function* writeSegmentsJsonl(rows: Rows, options: SegmentTableOptions): AsyncGenerator<string> {
-	const columns = segmentTableColumns(options.layers);
+	const layers = options.layers;
 	let buffer = '';
 	for await (const row of rows) {
 		assertCorpusTimes(row);
-		const record: Record<string, unknown> = {};
-		values(row, options.layers).forEach((v, i) => {
-			const column = columns[i];
-			if (column !== 'start' && column !== 'end' && column !== 'duration') record[column] = v;
-		});
-		record.texts = Object.fromEntries(options.layers.map((l) => [l, row.texts[l] ?? '']));
+		const texts: Record<string, string> = {};
+		const record: Record<string, unknown> = {
+			segment_id: row.id,
+			recording_id: row.recordingId,
+			recording: row.recordingName,
+			start_ms: row.startMs,
+			end_ms: row.endMs,
+			speaker: row.speaker,
+			speaker_name: row.speakerName ?? null,
+			dialect: row.dialect,
+			dialect_name: row.dialectName ?? null
+		};
+		for (const key of layers) record[`text_${key}`] = texts[key] = row.texts[key] ?? '';
+		record.status = row.status;
+		record.reviewer = row.reviewer ?? null;
+		record.transcriber = row.transcriber ?? null;
+		record.cer = row.cer ?? null;
+		record.origin = row.origin ?? null;
+		record.updated_at = row.updatedAt ?? null;
+		record.split = row.split ?? null;
+		record.texts = texts;
 		buffer += jsonLineWithSeconds(record, { start: row.startMs, end: row.endMs, duration: row.endMs - row.startMs });
 		options.stats?.add(row);
 		if (buffer.length >= 65536) {
