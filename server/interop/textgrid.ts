@@ -297,7 +297,8 @@ export interface TextGridWriteOptions {
 /**
  * Writes a TextGrid in Praat's long text format, byte for byte as Praat 6.3 writes it (trailing
  * spaces, indentation, shortest round-trip numbers, `""` for a quote), UTF-8 without BOM, LF.
- * Every interval tier tiles [0, xmax] with empty intervals in the gaps. Yields chunks of ~64 KB.
+ * Every interval tier tiles [0, xmax] with empty intervals in the gaps. Events become point tiers
+ * named by their `tier` (a span is written as a point at its start). Yields chunks of ~64 KB.
  *
  * @example
  * const text = await collect(writeTextGrid({ segments, events: [] }, { durationMs: 60_000, layers: ['transcript'] }));
