@@ -510,8 +510,3 @@ function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafW
 	}
 	yield '</ANNOTATION_DOCUMENT>\n';
 }
-
-/** Cleans a tier id for messages. */
-export function eafTierId(speaker: string | null, lane: number, layer: string): string {
-	return cleanText(formatTierName(speaker, lane, layer));
-}

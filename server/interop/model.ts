@@ -148,11 +148,6 @@ export function secondsToMs(seconds: number): number {
 	return Math.round(seconds * 1000 + 1e-9);
 }
 
-/** Integer ms → seconds as the shortest decimal (`1250` → 1.25); exact for any integer ms. */
-export function msToSecondsNumber(ms: number): number {
-	return ms / 1000;
-}
-
 /** An empty document of a format, for readers to fill. */
 export function emptyDocument(format: TranscriptFormat): InteropDocument {
 	return { format, durationMs: null, speakers: [], layers: [], segments: [], events: [], dialects: [], media: null, warnings: [] };
