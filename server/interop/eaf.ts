@@ -4,7 +4,6 @@ import {
 	InteropError,
 	assertWritableSegment,
 	chunked,
-	cleanText,
 	emptyDocument,
 	finishDocument,
 	type InteropDocument,
