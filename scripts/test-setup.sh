@@ -2,6 +2,7 @@
 # Installs what the test suite needs beyond `npm install`, where it is missing:
 #   - Chromium for the end-to-end tests (Debian's package; Playwright's own download is not used),
 #   - NIST sclite (Debian's sctk) for the test that checks our CER/WER counts against it,
+#   - Praat and xmllint, the independent readers the interop tests check TextGrid and EAF files with,
 #   - a PostgreSQL server for the data-layer tests, unless TEST_DATABASE_URL points at one.
 # ffmpeg needs nothing here: when it is not on PATH the npm-shipped binary is used.
 # Installing needs root (or sudo) and Debian's package archive; otherwise it says what to do and stops.
@@ -40,6 +41,16 @@ fi
 if ! command -v sctk >/dev/null; then
 	say 'installing Debian sctk (NIST sclite) for the metrics cross-check'
 	apt_install sctk || { say 'sclite is missing and could not be installed: run "apt-get install sctk" as root.'; exit 1; }
+fi
+
+# Praat (headless praat_nogui) and xmllint for the interop tests
+if ! command -v praat_nogui >/dev/null; then
+	say 'installing Debian praat for the TextGrid tests'
+	apt_install praat || { say 'Praat is missing and could not be installed: run "apt-get install praat" as root.'; exit 1; }
+fi
+if ! command -v xmllint >/dev/null; then
+	say 'installing Debian libxml2-utils (xmllint) for the EAF tests'
+	apt_install libxml2-utils || { say 'xmllint is missing and could not be installed: run "apt-get install libxml2-utils" as root.'; exit 1; }
 fi
 
 # PostgreSQL
