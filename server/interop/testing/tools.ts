@@ -26,13 +26,41 @@ export function runPraat(script: string, ...args: string[]): { status: number | 
 	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The EAF 3.0 schema beside the repository (never copied into it). */
+const EAF_SCHEMA = path.join('shared', 'formats', 'EAFv3.0.xsd');
+
+/**
+ * The EAF 3.0 schema beside the repository (never copied into it): `../shared/formats/EAFv3.0.xsd`
+ * next to this checkout, or next to the checkout it was cloned from (a fresh clone elsewhere, a git
+ * worktree), or wherever FANGYAN_EAF_XSD points.
+ */
 export function eafSchemaPath(): string {
-	const file = process.env.FANGYAN_EAF_XSD ?? path.resolve(REPO_ROOT, '../shared/formats/EAFv3.0.xsd');
+	if (process.env.FANGYAN_EAF_XSD) return mustExist(process.env.FANGYAN_EAF_XSD);
+	const roots = [REPO_ROOT, originCheckout()].filter((r): r is string => Boolean(r));
+	const candidates = roots.flatMap((root) => ancestors(root).map((dir) => path.join(dir, EAF_SCHEMA)));
+	return candidates.find((file) => existsSync(file)) ?? mustExist(path.resolve(REPO_ROOT, '..', EAF_SCHEMA));
+}
+
+function mustExist(file: string): string {
 	if (!existsSync(file)) {
 		throw new Error(`The EAF 3.0 schema is not at ${file}: put EAFv3.0.xsd there (or point FANGYAN_EAF_XSD at it) to validate EAF exports.`);
 	}
 	return file;
+}
+
+/** `dir`'s parent, grandparent, … up to the file system root. */
+function ancestors(dir: string): string[] {
+	const out: string[] = [];
+	for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+		out.push(d);
+		if (d === path.dirname(d)) return out;
+	}
+}
+
+/** The local checkout this repository was cloned from, when its origin is a path on this machine. */
+function originCheckout(): string | undefined {
+	const r = spawnSync('git', ['-C', REPO_ROOT, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
+	const url = r.status === 0 ? r.stdout.trim().replace(/^file:\/\//, '') : '';
+	return url && path.isAbsolute(url) ? url : undefined;
 }
 
 export function xmllintValidate(file: string, schema: string): { status: number | null; output: string } {
