@@ -7,11 +7,13 @@ import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { onInvalid } from '../lib/http.ts';
 import { toUserDto } from '../users/users.mapper.ts';
-import { countUsers, findUserByEmail, findUserById, insertUser, updateUserSettings } from '../users/users.repository.ts';
+import { findUserByEmail, findUserById, updateUserSettings } from '../users/users.repository.ts';
 import { forgetSession, requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
 import { loginSchema, settingsSchema, setupSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession } from './sessions.repository.ts';
+import { isSetUp } from './setup.repository.ts';
+import { setUpFirstAdmin } from './setup.service.ts';
 
 /** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
 export function authRoutes(deps: Deps) {
@@ -29,15 +31,11 @@ export function authRoutes(deps: Deps) {
 	}
 
 	return new Hono<AuthEnv>()
-		.get('/setup', async (c) => c.json({ needsSetup: (await countUsers(db)) === 0 }, 200))
+		.get('/setup', async (c) => c.json({ needsSetup: !(await isSetUp(db)) }, 200))
 		.post('/setup', zValidator('json', setupSchema, onInvalid), async (c) => {
 			const input = c.req.valid('json');
 			const passwordHash = await hashPassword(input.password);
-			// Inside one write transaction so two racing first visitors cannot both become admin.
-			const user = await db.transaction().execute(async (trx) => {
-				if ((await countUsers(trx)) > 0) return undefined;
-				return insertUser(trx, { email: input.email, name: input.name, passwordHash, role: 'admin' });
-			});
+			const user = await setUpFirstAdmin(db, { email: input.email, name: input.name, passwordHash });
 			if (!user) return c.json(apiError('already_set_up', 'An admin account already exists; sign in instead'), 409);
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 201);
