@@ -2,13 +2,12 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { onInvalid } from '../lib/http.ts';
 import { toUserDto } from '../users/users.mapper.ts';
-import { findUserByEmail, findUserById, updateUserSettings } from '../users/users.repository.ts';
-import { forgetSession, requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
+import { findUserByEmail, updateUserSettings } from '../users/users.repository.ts';
+import { requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
 import { loginSchema, settingsSchema, setupSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession } from './sessions.repository.ts';
@@ -58,19 +57,13 @@ export function authRoutes(deps: Deps) {
 		})
 		.post('/logout', requireSession(deps), async (c) => {
 			await deleteSession(db, c.var.sessionToken);
-			forgetSession(db, c.var.sessionToken);
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
 			return c.json({ ok: true }, 200);
 		})
-		// Fresh from the database, not the session cache: settings may have just changed.
-		.get('/me', requireSession(deps), async (c) => {
-			const row = await findUserById(db, c.var.user.id);
-			if (!row || row.is_active !== 1) throw new HTTPException(401, { message: 'Sign in first' });
-			return c.json({ user: toUserDto(row) }, 200);
-		})
+		// The session lookup just read the user (settings included) from the database.
+		.get('/me', requireSession(deps), (c) => c.json({ user: c.var.user }, 200))
 		.put('/me/settings', requireSession(deps), zValidator('json', settingsSchema, onInvalid), async (c) => {
 			const row = await updateUserSettings(db, c.var.user.id, c.req.valid('json').settings);
-			forgetSession(db, c.var.sessionToken);
 			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
 			return c.json({ user: toUserDto(row) }, 200);
 		});
