@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
+import { clientAddress } from '../lib/client-address.ts';
 import { onInvalid } from '../lib/http.ts';
 import { toUserDto } from '../users/users.mapper.ts';
 import { findUserByEmail, updateUserSettings } from '../users/users.repository.ts';
@@ -16,7 +17,7 @@ import { setUpFirstAdmin } from './setup.service.ts';
 
 /** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
 export function authRoutes(deps: Deps) {
-	const { db, loginThrottle } = deps;
+	const { db, config, loginThrottle } = deps;
 
 	async function startSession(c: Context, userId: string) {
 		const { token, expiresAt } = await createSession(db, userId);
@@ -41,17 +42,16 @@ export function authRoutes(deps: Deps) {
 		})
 		.post('/login', zValidator('json', loginSchema, onInvalid), async (c) => {
 			const { email, password } = c.req.valid('json');
-			const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress(c)}`];
-			const delay = loginThrottle.delayFor(keys);
+			const attempt = { account: email, address: clientAddress(c, config.trustProxyHops) };
+			const delay = await loginThrottle.begin(db, attempt);
 			if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
 			const user = await findUserByEmail(db, email);
 			const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
 			if (!user || !ok || user.is_active !== 1) {
-				loginThrottle.recordFailure(keys);
 				return c.json(apiError('invalid_credentials', 'Wrong email or password'), 401);
 			}
-			loginThrottle.recordSuccess(keys);
+			await loginThrottle.succeeded(db, attempt);
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 200);
 		})
@@ -71,9 +71,4 @@ export function authRoutes(deps: Deps) {
 
 function isHttps(c: Context) {
 	return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-}
-
-function clientAddress(c: Context): string {
-	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-	return incoming?.socket?.remoteAddress ?? 'local';
 }

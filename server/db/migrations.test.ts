@@ -8,6 +8,7 @@ const EXPECTED_TABLES = [
 	'dialect_tag',
 	'instance_setup',
 	'job',
+	'login_throttle',
 	'project',
 	'recording',
 	'segment',

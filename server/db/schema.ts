@@ -22,6 +22,7 @@ export interface Database {
 	segment_revision: SegmentRevisionTable;
 	job: JobTable;
 	instance_setup: InstanceSetupTable;
+	login_throttle: LoginThrottleTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -54,6 +55,14 @@ export interface InstanceSetupTable {
 	/** The account whose creation set the instance up (null for installs set up before this table). */
 	set_up_by: string | null;
 	set_up_at: string;
+}
+
+/** Sign-in attempts per throttle key (a hash), shared by every app server. */
+export interface LoginThrottleTable {
+	key: string;
+	/** Attempts not yet proven right within the window (a correct password takes its own back). */
+	attempts: number;
+	updated_at: string;
 }
 
 export interface ProjectTable {
