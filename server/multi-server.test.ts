@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,8 @@ async function call(server: ServerProcess, method: string, pathname: string, opt
 }
 
 /** Folders under tmp/ that a live process is beating in. */
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
 function liveScratchFolders(dataDir: string) {
 	const tmp = path.join(dataDir, 'tmp');
 	return readdirSync(tmp).filter((name) => existsSync(path.join(tmp, name, HEARTBEAT_FILE)));
@@ -164,6 +167,24 @@ describe('two app servers on one PostgreSQL schema and one data directory', () =
 		expect(seenByA.state).toBe('ready');
 		expect(Math.abs(seenByA.durationMs - 3000)).toBeLessThan(50);
 		expect(existsSync(upload.file)).toBe(false);
+	});
+
+	it('a starting server deletes expired sessions and idle sign-in counts', async () => {
+		const admin = await handle.db.selectFrom('user').select('id').executeTakeFirstOrThrow();
+		const { token } = await createSession(handle.db, admin.id);
+		const long = new Date(Date.now() - 86_400_000).toISOString();
+		await handle.db.updateTable('session').set({ expires_at: long }).where('id', '=', hashOf(token)).execute();
+		await handle.db.insertInto('login_throttle').values({ key: 'pair:idle', attempts: 7, updated_at: long }).execute();
+		await b.stop();
+		b = await startServerProcess(envB());
+		await expect
+			.poll(async () => [
+				(await handle.db.selectFrom('session').select('id').where('id', '=', hashOf(token)).execute()).length,
+				(await handle.db.selectFrom('login_throttle').select('key').where('key', '=', 'pair:idle').execute()).length
+			], { timeout: 10_000 })
+			.toEqual([0, 0]);
+		// The live session is untouched.
+		expect((await call(a, 'GET', '/api/auth/me', { cookie: adminCookie })).status).toBe(200);
 	});
 
 	it('a sign-out on A is refused on B on the very next request', async () => {
