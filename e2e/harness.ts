@@ -91,8 +91,6 @@ export async function startHarness(options: { env?: Record<string, string> } = {
 		DATABASE_URL: path.join(dataDir, 'e2e.sqlite'),
 		FANGYAN_DEMO: '0',
 		FANGYAN_WORKERS: '1',
-		// Tests end sessions behind the server's back (deleting rows) and expect the next call to see it.
-		FANGYAN_SESSION_CACHE_MS: '0',
 		LOG_LEVEL: 'warn',
 		...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH } : {}),
 		...(process.env.FFPROBE_PATH ? { FFPROBE_PATH: process.env.FFPROBE_PATH } : {}),

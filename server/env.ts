@@ -14,8 +14,11 @@ const envSchema = z.object({
 	FANGYAN_WORKERS: z.coerce.number().int().min(0).optional(),
 	/** Load the demo project into an empty database (set to 0 to start empty). */
 	FANGYAN_DEMO: z.enum(['0', '1']).default('1'),
-	/** How long a checked session is trusted before it is looked up again (sign-out on this server is immediate). */
-	FANGYAN_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+	/**
+	 * How many reverse proxies stand in front of the server; 0 ignores X-Forwarded-For. With n, the
+	 * client address (for the sign-in slow-down) is the one the outermost of them saw.
+	 */
+	FANGYAN_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 	FFMPEG_PATH: z.string().optional(),
 	FFPROBE_PATH: z.string().optional(),
 	LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
@@ -29,7 +32,8 @@ export interface Config {
 	maxUploadBytes: number;
 	workers: number;
 	loadDemo: boolean;
-	sessionCacheMs: number;
+	/** Reverse proxies in front of the server whose X-Forwarded-For entries are believed. */
+	trustProxyHops: number;
 	ffmpegPath?: string;
 	ffprobePath?: string;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -52,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxUploadBytes: Math.round(e.FANGYAN_MAX_UPLOAD_MB * 1024 * 1024),
 		workers: e.FANGYAN_WORKERS ?? os.availableParallelism(),
 		loadDemo: e.FANGYAN_DEMO === '1',
-		sessionCacheMs: e.FANGYAN_SESSION_CACHE_MS,
+		trustProxyHops: e.FANGYAN_TRUST_PROXY,
 		ffmpegPath: e.FFMPEG_PATH,
 		ffprobePath: e.FFPROBE_PATH,
 		logLevel: e.LOG_LEVEL

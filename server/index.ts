@@ -1,4 +1,4 @@
-import { rmSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { startWorkerPool } from './jobs/worker-pool.ts';
 import { createLogger } from './lib/logger.ts';
 import { resolveMediaTools } from './media/ffmpeg.ts';
 import { createStorage } from './storage/paths.ts';
+import { startScratch } from './storage/scratch.ts';
 
 export const BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
 
@@ -32,36 +33,46 @@ export async function startServer(config: Config, options: { staticDir?: string 
 
 	mkdirSync(config.dataDir, { recursive: true });
 	const storage = createStorage(config.dataDir);
-	// Anything in tmp/ is an upload or output that a previous process did not finish.
-	rmSync(storage.tmpDir, { recursive: true, force: true });
-	mkdirSync(storage.tmpDir, { recursive: true });
+	// Other servers may share the data directory: only scratch folders of stopped processes go.
+	const scratch = await startScratch(storage, { log });
 
 	const handle = createDb({ url: config.databaseUrl });
-	await migrateToLatest(handle.db, { log: (line) => log.info(line) });
-	await deleteExpiredSessions(handle.db);
+	let housekeeping: ReturnType<typeof startHousekeeping> | undefined;
+	let pool: Awaited<ReturnType<typeof startWorkerPool>> | undefined;
+	let deps: Deps;
+	let server: ReturnType<typeof serve>;
+	try {
+		await migrateToLatest(handle.db, { log: (line) => log.info(line) });
+		deps = {
+			db: handle.db,
+			dbKind: handle.kind,
+			config,
+			storage,
+			media,
+			log,
+			loginThrottle: createLoginThrottle(),
+			notifyJobs: () => {}
+		};
+		housekeeping = startHousekeeping(deps);
 
-	const deps: Deps = {
-		db: handle.db,
-		dbKind: handle.kind,
-		config,
-		storage,
-		media,
-		log,
-		loginThrottle: createLoginThrottle(),
-		notifyJobs: () => {}
-	};
+		// A fresh install opens on the demo project (FANGYAN_DEMO=0 starts empty).
+		if (config.loadDemo) await loadDemoIfEmpty(deps);
 
-	// A fresh install opens on the demo project (FANGYAN_DEMO=0 starts empty).
-	if (config.loadDemo) await loadDemoIfEmpty(deps);
+		// Ingest runs in a bounded pool (config.workers) fed from the job table; jobs left running by a
+		// dead process are requeued first, and deps.notifyJobs wakes the pool after each import.
+		pool = await startWorkerPool(deps);
 
-	// Ingest runs in a bounded pool (config.workers) fed from the job table; jobs left running by a
-	// dead process are requeued first, and deps.notifyJobs wakes the pool after each import.
-	const pool = await startWorkerPool(deps);
-
-	const app = createApp(deps, { staticDir: options.staticDir ?? BUILD_DIR });
-	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-	});
+		const app = createApp(deps, { staticDir: options.staticDir ?? BUILD_DIR });
+		server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+			const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+		});
+	} catch (err) {
+		await pool?.stop();
+		await housekeeping?.stop();
+		await scratch.stop();
+		await handle.close();
+		throw err;
+	}
 	const { port } = server.address() as AddressInfo;
 	const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
 	const url = `http://${host}:${port}`;
@@ -71,8 +82,40 @@ export async function startServer(config: Config, options: { staticDir?: string 
 		deps,
 		close: async () => {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
-			await pool.stop();
+			await pool!.stop();
+			await housekeeping!.stop();
+			await scratch.stop();
 			await handle.close();
+		}
+	};
+}
+
+const HOUSEKEEPING_MS = 10 * 60_000;
+
+/**
+ * Deletes expired sessions and idle sign-in counts now and every ten minutes. Every server does
+ * it; the deletes are idempotent, so several servers doing it at once only repeat each other.
+ */
+function startHousekeeping(deps: Deps) {
+	let running: Promise<void> | undefined;
+	const run = () =>
+		(running ??= (async () => {
+			try {
+				await deleteExpiredSessions(deps.db);
+				await deps.loginThrottle.cleanup(deps.db);
+			} catch (err) {
+				deps.log.warn('housekeeping failed', err);
+			} finally {
+				running = undefined;
+			}
+		})());
+	void run();
+	const timer = setInterval(() => void run(), HOUSEKEEPING_MS);
+	timer.unref();
+	return {
+		async stop() {
+			clearInterval(timer);
+			await running;
 		}
 	};
 }

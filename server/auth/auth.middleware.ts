@@ -5,8 +5,7 @@ import { uniqueSymbol } from 'hono-openapi';
 import type { Role } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { errors } from '../lib/openapi.ts';
-import type { UserDto } from '../users/users.mapper.ts';
-import { toUserDto } from '../users/users.mapper.ts';
+import { toUserDto, type UserDto } from '../users/users.mapper.ts';
 import { findSessionUser } from './sessions.repository.ts';
 
 export const SESSION_COOKIE = 'fangyan_session';
@@ -14,45 +13,22 @@ export const SESSION_COOKIE = 'fangyan_session';
 export type AuthEnv = { Variables: { user: UserDto; sessionToken: string } };
 
 /**
- * A session seen in the last few seconds (config.sessionCacheMs, default 5 s) is not looked up
- * again: every autosave is a request, and the lookup was an eighth of a save's cost. Sign-out
- * forgets the token here at once; on other app servers a signed-out or expired session, a
- * deactivated user or a changed role lasts at most that long.
+ * Rejects a request without a live session (401); sets `c.var.user` and `c.var.sessionToken`.
+ *
+ * The session and its user are looked up on every request, never remembered between requests:
+ * with several app servers a sign-out, an expiry, a deactivation or a role change made anywhere
+ * holds on every server from the next request on. The lookup is one primary-key join (a prepared
+ * statement on SQLite); an autosave pays it once, since a second requireSession on the same request
+ * (the /api gate, then a route's own) reuses the first one's answer.
  */
-const SESSION_CACHE_MAX = 10_000;
-const sessionCaches = new WeakMap<object, Map<string, { user: UserDto; until: number }>>();
-
-function sessionCacheOf(db: object) {
-	let cache = sessionCaches.get(db);
-	if (!cache) sessionCaches.set(db, (cache = new Map()));
-	return cache;
-}
-
-/** Drops a token from this process's session cache (on sign-out). */
-export function forgetSession(db: object, token: string) {
-	sessionCacheOf(db).delete(token);
-}
-
-/** Rejects a request without a live session (401); sets `c.var.user`. */
-export function requireSession({ db, config }: Pick<Deps, 'db' | 'config'>): MiddlewareHandler<AuthEnv> {
-	const cache = sessionCacheOf(db);
-	const ttl = config.sessionCacheMs;
+export function requireSession({ db }: Pick<Deps, 'db'>): MiddlewareHandler<AuthEnv> {
 	return async (c, next) => {
+		if (c.get('sessionToken') !== undefined) return next();
 		const token = getCookie(c, SESSION_COOKIE);
 		if (!token) throw new HTTPException(401, { message: 'Sign in first' });
-		const now = Date.now();
-		let user = cache.get(token);
-		if (!user || user.until < now) {
-			const row = await findSessionUser(db, token);
-			if (!row) {
-				cache.delete(token);
-				throw new HTTPException(401, { message: 'Sign in first' });
-			}
-			if (cache.size >= SESSION_CACHE_MAX) cache.clear();
-			user = { user: toUserDto(row), until: now + ttl };
-			if (ttl > 0) cache.set(token, user);
-		}
-		c.set('user', user.user);
+		const row = await findSessionUser(db, token);
+		if (!row) throw new HTTPException(401, { message: 'Sign in first' });
+		c.set('user', toUserDto(row));
 		c.set('sessionToken', token);
 		await next();
 	};

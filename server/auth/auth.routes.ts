@@ -1,16 +1,18 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
+import { clientAddress } from '../lib/client-address.ts';
 import { BODY_LIMITS, describe, errors, jsonBody, ok, okBodySchema } from '../lib/openapi.ts';
 import { toUserDto } from '../users/users.mapper.ts';
-import { countUsers, findUserByEmail, findUserById, insertUser, updateUserSettings } from '../users/users.repository.ts';
-import { forgetSession, requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
+import { findUserByEmail, updateUserSettings } from '../users/users.repository.ts';
+import { requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
 import { loginSchema, needsSetupSchema, settingsSchema, setupSchema, userEnvelopeSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession } from './sessions.repository.ts';
+import { isSetUp } from './setup.repository.ts';
+import { setUpFirstAdmin } from './setup.service.ts';
 
 const SETS_COOKIE = { 'Set-Cookie': { description: 'The HttpOnly session cookie', schema: { type: 'string' as const } } };
 
@@ -47,7 +49,7 @@ const doc = {
 
 /** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
 export function authRoutes(deps: Deps) {
-	const { db, loginThrottle } = deps;
+	const { db, config, loginThrottle } = deps;
 
 	async function startSession(c: Context, userId: string) {
 		const { token, expiresAt } = await createSession(db, userId);
@@ -61,50 +63,39 @@ export function authRoutes(deps: Deps) {
 	}
 
 	return new Hono<AuthEnv>()
-		.get('/setup', doc.setupNeeded, async (c) => c.json({ needsSetup: (await countUsers(db)) === 0 }, 200))
+		.get('/setup', doc.setupNeeded, async (c) => c.json({ needsSetup: !(await isSetUp(db)) }, 200))
 		.post('/setup', doc.setup, jsonBody(setupSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
 			const input = c.req.valid('json');
 			const passwordHash = await hashPassword(input.password);
-			// Inside one write transaction so two racing first visitors cannot both become admin.
-			const user = await db.transaction().execute(async (trx) => {
-				if ((await countUsers(trx)) > 0) return undefined;
-				return insertUser(trx, { email: input.email, name: input.name, passwordHash, role: 'admin' });
-			});
+			const user = await setUpFirstAdmin(db, { email: input.email, name: input.name, passwordHash });
 			if (!user) return c.json(apiError('already_set_up', 'An admin account already exists; sign in instead'), 409);
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 201);
 		})
 		.post('/login', doc.login, jsonBody(loginSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
 			const { email, password } = c.req.valid('json');
-			const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress(c)}`];
-			const delay = loginThrottle.delayFor(keys);
+			const attempt = { account: email, address: clientAddress(c, config.trustProxyHops) };
+			const delay = await loginThrottle.begin(db, attempt);
 			if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
 			const user = await findUserByEmail(db, email);
 			const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
 			if (!user || !ok || user.is_active !== 1) {
-				loginThrottle.recordFailure(keys);
 				return c.json(apiError('invalid_credentials', 'Wrong email or password'), 401);
 			}
-			loginThrottle.recordSuccess(keys);
+			await loginThrottle.succeeded(db, attempt);
 			await startSession(c, user.id);
 			return c.json({ user: toUserDto(user) }, 200);
 		})
 		.post('/logout', doc.logout, requireSession(deps), async (c) => {
 			await deleteSession(db, c.var.sessionToken);
-			forgetSession(db, c.var.sessionToken);
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
 			return c.json({ ok: true as const }, 200);
 		})
-		// Fresh from the database, not the session cache: settings may have just changed.
-		.get('/me', doc.me, requireSession(deps), async (c) => {
-			const row = await findUserById(db, c.var.user.id);
-			if (!row || row.is_active !== 1) throw new HTTPException(401, { message: 'Sign in first' });
-			return c.json({ user: toUserDto(row) }, 200);
-		})
+		// The session lookup just read the user (settings included) from the database.
+		.get('/me', doc.me, requireSession(deps), (c) => c.json({ user: c.var.user }, 200))
 		.put('/me/settings', doc.settings, requireSession(deps), jsonBody(settingsSchema, { maxBytes: BODY_LIMITS.settings }), async (c) => {
 			const row = await updateUserSettings(db, c.var.user.id, c.req.valid('json').settings);
-			forgetSession(db, c.var.sessionToken);
 			if (!row) return c.json(apiError('not_found', 'User not found'), 404);
 			return c.json({ user: toUserDto(row) }, 200);
 		});
@@ -112,9 +103,4 @@ export function authRoutes(deps: Deps) {
 
 function isHttps(c: Context) {
 	return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-}
-
-function clientAddress(c: Context): string {
-	const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-	return incoming?.socket?.remoteAddress ?? 'local';
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
+import { preparedQuery, type Slots } from '../db/prepared-query.ts';
 import { nowIso } from '../lib/ids.ts';
 import { USER_COLUMNS } from '../users/users.repository.ts';
 
@@ -16,16 +17,23 @@ export async function createSession(db: Db, userId: string): Promise<{ token: st
 	return { token, expiresAt };
 }
 
-/** The active user behind a session token, or undefined when the session is unknown or expired. */
-export function findSessionUser(db: Db, token: string) {
-	return db
+const sessionUser = preparedQuery((db, p: Slots<'id' | 'now' | 'active'>) =>
+	db
 		.selectFrom('session')
 		.innerJoin('user', 'user.id', 'session.user_id')
 		.select(USER_COLUMNS.map((c) => `user.${c}` as const))
-		.where('session.id', '=', hashToken(token))
-		.where('session.expires_at', '>', nowIso())
-		.where('user.is_active', '=', 1)
-		.executeTakeFirst();
+		.where('session.id', '=', p.id)
+		.where('session.expires_at', '>', p.now)
+		.where('user.is_active', '=', p.active)
+);
+
+/**
+ * The active user behind a session token, or undefined when the session is unknown or expired.
+ * Runs on every signed-in request (autosaves included), so it is compiled once.
+ */
+export async function findSessionUser(db: Db, token: string) {
+	const { rows } = await sessionUser(db, { id: hashToken(token), now: nowIso(), active: 1 });
+	return rows[0];
 }
 
 export function deleteSession(db: Db, token: string) {

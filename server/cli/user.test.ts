@@ -124,13 +124,33 @@ describe.each(DB_KINDS)('npx fangyan user create on %s', (kind) => {
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/Created reviewer linguist@example\.org \(林老师, id \w+\)/);
 		expect(result.stdout).not.toContain(PASSWORD);
+		// The instance's first account: the web's first-run setup closes with it.
+		expect(result.stdout).toMatch(/first-run setup page is now closed, so create an admin here too/);
 
 		openApp();
 		if (kind === 'sqlite') await migrateToLatest(handle.db);
+		expect(await (await app.request('/api/auth/setup')).json()).toEqual({ needsSetup: false });
+		const setup = await app.request('/api/auth/setup', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'visitor@example.org', name: 'Visitor', password: 'a long enough password' })
+		});
+		expect(setup.status).toBe(409);
+		const user = await handle.db.selectFrom('user').select('id').where('email', '=', 'linguist@example.org').executeTakeFirstOrThrow();
+		expect(await handle.db.selectFrom('instance_setup').select('set_up_by').execute()).toEqual([{ set_up_by: user.id }]);
 		const res = await login('linguist@example.org', PASSWORD);
 		expect(res.status).toBe(200);
 		expect((await res.json()).user).toMatchObject({ email: 'linguist@example.org', name: '林老师', role: 'reviewer', isActive: true });
 		expect((await login('linguist@example.org', 'wrong password')).status).toBe(401);
+	});
+
+	it('a later account leaves the setup record alone', async () => {
+		const result = await runCli(['create', '--email', 'boss@example.org', '--role', 'admin'], env, `${PASSWORD}\n`);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/Created admin boss@example\.org/);
+		expect(result.stdout).not.toMatch(/first-run/);
+		const rows = await handle.db.selectFrom('instance_setup').innerJoin('user', 'user.id', 'instance_setup.set_up_by').select('user.email').execute();
+		expect(rows).toEqual([{ email: 'linguist@example.org' }]);
 	});
 
 	it('refuses a taken email with exit code 1', async () => {

@@ -5,16 +5,19 @@
  * stdin when it is piped (`printf '%s\n' "$PW" | npx fangyan user create …`); never from argv, where
  * the process list and shell history would keep it.
  *
+ * The first account of an instance also closes the web's first-run setup (see setup.service.ts).
+ *
  * Exit codes: 0 created; 1 refused (weak password, email taken, no password given); 2 usage error.
  */
 import { emailSchema, passwordSchema, roleSchema } from '../auth/auth.schemas.ts';
 import { hashPassword } from '../auth/password.ts';
+import { createOperatorAccount } from '../auth/setup.service.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrator.ts';
 import type { Role } from '../db/schema.ts';
 import { loadConfig } from '../env.ts';
 import { isUniqueViolation } from '../projects/projects.repository.ts';
-import { findUserByEmail, insertUser } from '../users/users.repository.ts';
+import { findUserByEmail } from '../users/users.repository.ts';
 
 const USAGE = `Usage: npx fangyan user create --email <email> --role admin|reviewer|transcriber|exporter [--name <name>]
 
@@ -93,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
 			process.stderr.write(`A user with the email ${parsed.email} already exists\n`);
 			return 1;
 		}
-		const user = await insertUser(handle.db, {
+		const created = await createOperatorAccount(handle.db, {
 			email: parsed.email,
 			name: parsed.name ?? parsed.email.split('@')[0],
 			passwordHash: await hashPassword(password),
@@ -102,11 +105,19 @@ export async function run(args: string[]): Promise<number> {
 			if (isUniqueViolation(err)) return undefined;
 			throw err;
 		});
-		if (!user) {
+		if (!created) {
 			process.stderr.write(`A user with the email ${parsed.email} already exists\n`);
 			return 1;
 		}
+		const { user, claimedSetup } = created;
 		process.stdout.write(`Created ${user.role} ${user.email} (${user.name}, id ${user.id})\n`);
+		if (claimedSetup) {
+			process.stdout.write(
+				user.role === 'admin'
+					? 'This is the first account: the first-run setup page is now closed.\n'
+					: 'This is the first account: the first-run setup page is now closed, so create an admin here too (--role admin).\n'
+			);
+		}
 		return 0;
 	} finally {
 		await handle.close();

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { isSetUp } from '../auth/setup.repository.ts';
 import { createMigrator } from './migrator.ts';
+import type { Role } from './schema.ts';
 import { DB_KINDS, createTestDb } from '../test/db.ts';
 
 const EXPECTED_TABLES = [
 	'dialect_tag',
+	'instance_setup',
 	'job',
+	'login_throttle',
 	'project',
 	'recording',
 	'segment',
@@ -20,8 +24,8 @@ describe.each(DB_KINDS)('migrations on %s', (kind) => {
 		const handle = await createTestDb(kind);
 		try {
 			const tables = async () =>
+				// PostgreSQL lists every schema's tables: other test files' schemas live beside this one.
 				(await handle.db.introspection.getTables())
-					// On PostgreSQL every schema is listed, and other test files migrate their own at the same time.
 					.filter((t) => handle.schema === undefined || t.schema === handle.schema)
 					.map((t) => t.name)
 					.filter((name) => !name.startsWith('kysely_'))
@@ -39,6 +43,37 @@ describe.each(DB_KINDS)('migrations on %s', (kind) => {
 			const { error } = await migrator.migrateToLatest();
 			expect(error).toBeUndefined();
 			expect(await tables()).toEqual(EXPECTED_TABLES);
+		} finally {
+			await handle.close();
+		}
+	});
+
+	it('counts an install that already has accounts as set up', async () => {
+		const handle = await createTestDb(kind);
+		try {
+			const migrator = createMigrator(handle.db, { schema: handle.schema });
+			expect((await migrator.migrateTo('2026_11_21_06_04_00_create_job')).error).toBeUndefined();
+			const now = new Date().toISOString();
+			const account = (id: string, role: Role, createdAt: string) => ({
+				id, email: `${id}@x.test`, name: id, password_hash: 'x', role, is_active: 1 as const, settings: '{}', created_at: createdAt, updated_at: now
+			});
+			await handle.db
+				.insertInto('user')
+				.values([account('early-transcriber', 'transcriber', '2026-01-01T00:00:00.000Z'), account('the-admin', 'admin', '2026-01-02T00:00:00.000Z')])
+				.execute();
+			expect((await migrator.migrateToLatest()).error).toBeUndefined();
+			expect(await handle.db.selectFrom('instance_setup').select(['id', 'set_up_by']).execute()).toEqual([{ id: 1, set_up_by: 'the-admin' }]);
+			expect(await isSetUp(handle.db)).toBe(true);
+		} finally {
+			await handle.close();
+		}
+	});
+
+	it('leaves a fresh install to be set up', async () => {
+		const handle = await createTestDb(kind);
+		try {
+			expect(await handle.db.selectFrom('instance_setup').selectAll().execute()).toEqual([]);
+			expect(await isSetUp(handle.db)).toBe(false);
 		} finally {
 			await handle.close();
 		}

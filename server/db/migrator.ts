@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Db } from './connection.ts';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { dbKindOf, type Db } from './connection.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -36,7 +36,8 @@ export async function migrateToLatest(
 	options: { schema?: string; log?: (line: string) => void } = {}
 ) {
 	const log = options.log ?? (() => {});
-	const { error, results } = await createMigrator(db, options).migrateToLatest();
+	const schema = options.schema ?? (await currentPostgresSchema(db));
+	const { error, results } = await createMigrator(db, { schema }).migrateToLatest();
 	for (const result of results ?? []) {
 		if (result.status === 'Success') log(`migration ${result.migrationName} applied`);
 		if (result.status === 'Error') log(`migration ${result.migrationName} failed`);
@@ -45,4 +46,15 @@ export async function migrateToLatest(
 		const message = error instanceof Error ? error.message : String(error);
 		throw new Error(`Database migration failed: ${message}`, { cause: error });
 	}
+}
+
+/**
+ * The schema a PostgreSQL connection writes to (its search_path's first), so the bookkeeping tables
+ * are looked for there: a database whose other schemas hold Kysely tables of their own (another
+ * app, or a DATABASE_URL with `options=-c search_path=…`) then migrates its own schema correctly.
+ */
+async function currentPostgresSchema(db: Db): Promise<string | undefined> {
+	if (dbKindOf(db) !== 'postgres') return undefined;
+	const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+	return rows[0]?.schema ?? undefined;
 }

@@ -21,6 +21,8 @@ export interface Database {
 	segment: SegmentTable;
 	segment_revision: SegmentRevisionTable;
 	job: JobTable;
+	instance_setup: InstanceSetupTable;
+	login_throttle: LoginThrottleTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -45,6 +47,22 @@ export interface SessionTable {
 	user_id: string;
 	created_at: string;
 	expires_at: string;
+}
+
+/** At most one row (id 1): present once first-run setup is done; its key decides a race. */
+export interface InstanceSetupTable {
+	id: number;
+	/** The account whose creation set the instance up (null for installs set up before this table). */
+	set_up_by: string | null;
+	set_up_at: string;
+}
+
+/** Sign-in attempts per throttle key (a hash), shared by every app server. */
+export interface LoginThrottleTable {
+	key: string;
+	/** Attempts not yet proven right within the window (a correct password takes its own back). */
+	attempts: number;
+	updated_at: string;
 }
 
 export interface ProjectTable {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.ts';
 import type { NewSegment, RevisionAction, Segment, SegmentRevisionTable } from '../db/schema.ts';
 import { newId, nowIso } from '../lib/ids.ts';
-import { preparedQuery, type Slots } from './prepared-query.ts';
+import { preparedQuery, type Slots } from '../db/prepared-query.ts';
 
 /** Everything a write may change in a segment (its id, recording and creation stay). */
 export type SegmentWriteFields = Omit<Segment, 'id' | 'recording_id' | 'created_by' | 'created_at'>;

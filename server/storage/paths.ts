@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { newId } from '../lib/ids.ts';
 
 /**
  * Where everything lives under the data directory. Every path is built here from ids and hashes
@@ -10,10 +11,18 @@ import path from 'node:path';
  *   media/<recordingId>/playback.ogg the seek-exact playback rendition
  *   media/<recordingId>/peaks.bin    multi-resolution waveform peaks
  *   cache/clips/<recordingId>/…      clips cut on demand
- *   tmp/                             uploads and outputs being written (emptied at start)
+ *   tmp/<instanceId>/                one process's uploads and outputs being written (scratch.ts)
+ *
+ * Several processes (app servers, the import command) may share one data directory, so each
+ * writes its scratch files only under its own tmp/<instanceId>/.
  */
 export interface Storage {
 	root: string;
+	/** Names this process's scratch folder; unique per process (and per createStorage call). */
+	instanceId: string;
+	/** tmp/: every process's scratch folder. */
+	tmpRoot: string;
+	/** tmp/<instanceId>/: this process's scratch files, on the same file system as their targets. */
 	tmpDir: string;
 	originalPath(sha256: string, ext: string): string;
 	mediaDir(recordingId: string): string;
@@ -22,15 +31,19 @@ export interface Storage {
 	clipCacheDir(recordingId: string): string;
 }
 
-export function createStorage(root: string): Storage {
+export function createStorage(root: string, options: { instanceId?: string } = {}): Storage {
 	const abs = path.resolve(root);
-	const tmpDir = path.join(abs, 'tmp');
+	const instanceId = assertSafeName(options.instanceId ?? newId());
+	const tmpRoot = path.join(abs, 'tmp');
+	const tmpDir = path.join(tmpRoot, instanceId);
 	for (const dir of [abs, tmpDir, path.join(abs, 'originals'), path.join(abs, 'media'), path.join(abs, 'cache')]) {
 		mkdirSync(dir, { recursive: true });
 	}
 	const mediaDir = (recordingId: string) => safeJoin(abs, 'media', assertSafeName(recordingId));
 	return {
 		root: abs,
+		instanceId,
+		tmpRoot,
 		tmpDir,
 		originalPath: (sha256, ext) => {
 			if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);

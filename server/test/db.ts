@@ -40,6 +40,23 @@ export async function createTestDb(kind: DbKind): Promise<DbHandle> {
 	};
 }
 
+/**
+ * An empty database for a server to open by URL (it migrates on start): a SQLite file path in a
+ * temp directory, or a fresh PostgreSQL schema named in the URL (`options=-c search_path=…`).
+ */
+export async function createTestDatabaseUrl(kind: DbKind): Promise<{ url: string; close(): Promise<void> }> {
+	if (kind === 'sqlite') {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-db-'));
+		return { url: path.join(dir, 'test.db'), close: async () => rmSync(dir, { recursive: true, force: true }) };
+	}
+	const base = inject('pgUrl');
+	const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+	await adminQuery(base, `create schema ${schema}`);
+	const url = new URL(base);
+	url.searchParams.set('options', `-c search_path=${schema}`);
+	return { url: url.toString(), close: () => adminQuery(base, `drop schema ${schema} cascade`) };
+}
+
 async function adminQuery(url: string, sqlText: string) {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();

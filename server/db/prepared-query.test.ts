@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../db/connection.ts';
+import type { DbHandle } from './connection.ts';
 import { createTestDb, DB_KINDS } from '../test/db.ts';
 import { preparedQuery, type Slots } from './prepared-query.ts';
 

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type InferResult, type QueryResult } from 'kysely';
-import { dbKindOf, type Db } from '../db/connection.ts';
+import { dbKindOf, type Db } from './connection.ts';
 
 /**
  * A query built and compiled by Kysely once per dialect and shape, then re-run with new
