@@ -3,6 +3,7 @@ import {
 	applyWheel,
 	clampViewport,
 	fitViewport,
+	followViewport,
 	isFitted,
 	isZoomWheel,
 	revealRange,
@@ -12,8 +13,9 @@ import {
 	visibleRange,
 	xToTime,
 	pxToMs,
+	nextZoomLevel,
 	zoomAtTime,
-	ZOOM_STEP,
+	zoomToSegment,
 	type Viewport
 } from '$lib/editor/timeline/timeline';
 import { peakWindow, peaksPerSecond, pickPeaksLevel, toWaveSurferPeaks, type Peaks } from '$lib/utils/peaks';
@@ -187,6 +189,17 @@ export class WaveformPlayer {
 		if (clamped < startMs || clamped > endMs) this.reveal(clamped);
 	}
 
+	/**
+	 * Where the audio is right now, read from the element: `currentMs` follows it once per frame,
+	 * so a boundary set at the playhead while playing would land up to a frame (more on a busy
+	 * machine) behind what the listener heard.
+	 */
+	nowMs(): number {
+		const media = this.media;
+		if (!media || !Number.isFinite(media.currentTime)) return this.currentMs;
+		return Math.round(Math.min(this.durationMs, Math.max(0, media.currentTime * 1000)));
+	}
+
 	skip(deltaMs: number) {
 		this.seek(this.currentMs + deltaMs);
 	}
@@ -219,7 +232,17 @@ export class WaveformPlayer {
 		const slack = pxToMs(v, 1);
 		const visible = this.currentMs >= startMs - slack && this.currentMs <= endMs + slack;
 		const anchorMs = visible ? this.currentMs : (startMs + endMs) / 2;
-		this.setViewport(zoomAtTime(v, v.pxPerSec * (direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP), anchorMs));
+		this.setViewport(zoomAtTime(v, nextZoomLevel(v, direction), anchorMs));
+	}
+
+	/** Zooms so [startMs, endMs) fills the view but for a small margin ("zoom to segment"). */
+	zoomToRange(startMs: number, endMs: number) {
+		this.setViewport(zoomToSegment(this.viewport, startMs, endMs));
+	}
+
+	/** Shows a window of `windowMs` around [startMs, endMs) ("follow" as the segments go by). */
+	showAround(startMs: number, endMs: number, windowMs: number) {
+		this.setViewport(followViewport(this.viewport, startMs, endMs, windowMs));
 	}
 
 	/** Shows the whole recording. */
