@@ -70,6 +70,7 @@ export class WaveformPlayer {
 	#host: HTMLElement | null = null;
 	#frame = 0;
 	#stopAtMs: number | null = null;
+	#stopTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(opts: { audioUrl: string; peaks: Peaks; durationMs: number }) {
 		this.audioUrl = opts.audioUrl;
@@ -131,6 +132,7 @@ export class WaveformPlayer {
 
 		return () => {
 			cancelAnimationFrame(this.#frame);
+			clearTimeout(this.#stopTimer);
 			offs.forEach((off) => off());
 			media.removeEventListener('ratechange', onRate);
 			media.removeEventListener('error', onMediaError);
@@ -165,6 +167,25 @@ export class WaveformPlayer {
 		if (startMs !== undefined) this.seek(startMs);
 		this.#stopAtMs = endMs ?? null;
 		await this.ws.play();
+		this.#armStop();
+	}
+
+	/**
+	 * Segment playback stops where the segment ends: checked on every frame (wavesurfer's
+	 * timeupdate) and, so a busy machine that skips frames does not play on into the next
+	 * segment, by a timer set for the moment the end is due.
+	 */
+	#armStop() {
+		clearTimeout(this.#stopTimer);
+		const media = this.media;
+		if (this.#stopAtMs === null || !media || media.paused) return;
+		const remainingMs = (this.#stopAtMs - media.currentTime * 1000) / (media.playbackRate || 1);
+		// Not below 10 ms: while the media stalls (buffering) its clock stands still.
+		this.#stopTimer = setTimeout(() => {
+			if (this.#stopAtMs === null || media.paused) return;
+			this.#onTime(media.currentTime * 1000);
+			this.#armStop();
+		}, Math.max(10, remainingMs));
 	}
 
 	pause() {
@@ -184,6 +205,7 @@ export class WaveformPlayer {
 		const clamped = Math.min(Math.max(0, ms), this.durationMs);
 		this.#setMediaTime(clamped);
 		this.#stopAtMs = null;
+		clearTimeout(this.#stopTimer);
 		this.#onTime(clamped);
 		const { startMs, endMs } = visibleRange(this.viewport);
 		if (clamped < startMs || clamped > endMs) this.reveal(clamped);
