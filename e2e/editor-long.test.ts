@@ -251,24 +251,25 @@ describe('editing on long recordings', () => {
 			await page.waitForFunction((t) => performance.now() - t > 100, endedAt);
 
 			// Boundary at the playhead: seek by clicking the empty waveform beside the segment (zoomed
-			// in), choose the segment again in the list, then Alt+Shift+I / Alt+Shift+O.
-			await page.keyboard.press('Alt+z');
-			const v = await waitForView(page, (x) => isZoomedTo(x, [599_920, 602_090]), 'zoomed to the segment');
-			const box = (await segmentCanvas(page).boundingBox())!;
+			// to it just before, so the click lands where the view says), choose the segment again in
+			// the list, then Alt+Shift+I / Alt+Shift+O.
 			// Focusing the text played the segment: let that finish (a click while playing seeks and plays on).
 			await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('[data-testid="audio"]')!.paused);
-			const seekTo = async (ms: number) => {
+			const seekBeside = async (segment: [number, number], ms: number) => {
+				await page.keyboard.press('Alt+z');
+				const v = await waitForView(page, (x) => isZoomedTo(x, segment), 'zoomed to the segment');
+				const box = (await segmentCanvas(page).boundingBox())!;
 				await page.mouse.click(box.x + xOf(v, ms), box.y + box.height / 2);
 				return until(
 					() => page.getByTestId('audio').evaluate((a: HTMLAudioElement, t) => (!a.seeking && Math.abs(a.currentTime * 1000 - t) < 20 ? a.currentTime * 1000 : 0), ms),
 					`the playhead at ${ms}`
 				);
 			};
-			const endAt = Math.round(await seekTo(602_250));
+			const endAt = Math.round(await seekBeside([599_920, 602_090], 602_250));
 			await selectRow(page, 0, 5);
 			await page.keyboard.press('Alt+Shift+O');
 			await onServer(599_920, endAt, 'the end at the playhead');
-			const startAt = Math.round(await seekTo(599_800));
+			const startAt = Math.round(await seekBeside([599_920, endAt], 599_800));
 			await selectRow(page, 0, 5);
 			await page.keyboard.press('Alt+Shift+I');
 			await onServer(startAt, endAt, 'the start at the playhead');

@@ -354,7 +354,7 @@ describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', (
 		}
 		await until(async () => (await rows(page).count()) === 3, 'three rows in the list');
 		expect(await page.getByTestId('ghost').count()).toBe(0);
-		expect(await page.getByTestId('notice').textContent()).toContain('3 segments added');
+		await expect.poll(() => page.getByTestId('notice').textContent()).toContain('3 segments added');
 
 		// The applied segments are ordinary segments: a text typed into one is saved.
 		await focusSegment(page, 1);

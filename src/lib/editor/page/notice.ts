@@ -22,7 +22,7 @@ export const NOTICE_TTL_MS: Readonly<Record<NoticeKind, number | null>> = {
 	pendingMark: null,
 	sameSelection: 8000,
 	refusal: 10_000,
-	transient: 4000
+	transient: 5000
 };
 
 /** What a notice's truth depends on: the editor's selection, its store revision and the mark. */
