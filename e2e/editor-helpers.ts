@@ -122,3 +122,45 @@ export async function composeInFocused(page: Page, pinyin: string, text: string)
 		[pinyin, text] as const
 	);
 }
+
+export interface FrameView {
+	startMs: number;
+	pxPerSec: number;
+	widthPx: number;
+	/** The time at the right edge. */
+	endMs: number;
+}
+
+/** The waveform's viewport as the frame reports it (data-start-ms is whole ms). */
+export async function frameView(page: Page): Promise<FrameView> {
+	return page.getByTestId('waveform-frame').evaluate((el) => {
+		const startMs = Number(el.getAttribute('data-start-ms'));
+		const pxPerSec = Number(el.getAttribute('data-px-per-sec'));
+		const widthPx = (el as HTMLElement).clientWidth;
+		return { startMs, pxPerSec, widthPx, endMs: startMs + (widthPx * 1000) / pxPerSec };
+	});
+}
+
+/** Polls the waveform's viewport until `test` accepts it; returns that view. */
+export async function waitForView(page: Page, test: (v: FrameView) => boolean, what: string, timeoutMs = 10_000): Promise<FrameView> {
+	let last: FrameView | null = null;
+	try {
+		return await until(async () => {
+			last = await frameView(page);
+			return test(last) ? last : null;
+		}, what, timeoutMs);
+	} catch (err) {
+		throw new Error(`${(err as Error).message}; the view was ${JSON.stringify(last)}`);
+	}
+}
+
+/**
+ * Resolves once the page has handled everything sent to it so far and rendered two frames since:
+ * key presses are dispatched in order, so their handlers (and what they scheduled for the next
+ * frame) have run. For checking that a key did *nothing*, where there is no event to wait for.
+ */
+export function settled(page: Page): Promise<void> {
+	return page.evaluate(
+		() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))
+	);
+}

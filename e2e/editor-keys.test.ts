@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, RecordingDto, UserDto } from '../src/lib/api/types.ts';
-import { api, openEditor, panelHeading, serverSegments, until, type ServerSegment } from './editor-helpers.ts';
+import { api, openEditor, panelHeading, serverSegments, settled, until, type ServerSegment } from './editor-helpers.ts';
 import { makeTestAudio, startHarness, type Harness } from './harness.ts';
 import { seedAdmin, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
@@ -61,6 +61,33 @@ async function startTrace(page: Page) {
 		};
 		requestAnimationFrame(sample);
 		window.addEventListener('keydown', (e) => w.__keys.push({ key: e.key, t: a.currentTime }), true);
+	});
+}
+
+/**
+ * Presses `key` and waits for the seek it causes to finish: its 'seeked' event, which the media
+ * element fires after that seek's 'timeupdate'. A trace started after this cannot catch a
+ * timeupdate of the old position.
+ */
+async function pressAndSeek(page: Page, key: string) {
+	await page.evaluate(() => {
+		const a = document.querySelector<HTMLAudioElement>('[data-testid="audio"]')!;
+		const w = window as unknown as { __seeked: boolean };
+		w.__seeked = false;
+		a.addEventListener('seeked', () => (w.__seeked = true), { once: true });
+	});
+	await page.keyboard.press(key);
+	await page.waitForFunction(() => (window as unknown as { __seeked: boolean }).__seeked);
+}
+
+/** Records the media element's play and pause events from now on, in order. */
+async function recordPlayPause(page: Page) {
+	await page.evaluate(() => {
+		const a = document.querySelector<HTMLAudioElement>('[data-testid="audio"]')!;
+		const w = window as unknown as { __events: string[] };
+		w.__events = [];
+		a.addEventListener('play', () => w.__events.push('play'));
+		a.addEventListener('pause', () => w.__events.push('pause'));
 	});
 }
 
@@ -175,9 +202,10 @@ describe('editor keyboard loop', () => {
 	it('replays the selected segment from its start to its end, and loops it', async () => {
 		await rows().first().click();
 		await until(async () => (await panelHeading(page).textContent())?.includes('Segment 1 of 2'), 'segment 1 selected');
-		// Away from the segment first, so the replay must seek.
+		// Away from the segment first, so the replay must seek; and only once that seek is over does
+		// the trace start (its timeupdate, at the end of the file, used to land in the trace).
 		await frame().focus();
-		await page.keyboard.press('End');
+		await pressAndSeek(page, 'End');
 		await startTrace(page);
 		await page.keyboard.press('r');
 		await waitAudio(page, '!a.paused', 'replay started');
@@ -197,9 +225,11 @@ describe('editor keyboard loop', () => {
 		await until(
 			async () => {
 				const t = (await trace(page)).times;
-				// A wrap: a sample near the end followed later by one near the start.
-				const lastEnd = t.findIndex((x) => x > 2.3);
-				return lastEnd >= 0 && t.slice(lastEnd).some((x) => x < 1.3);
+				// A wrap: near the start, then near the end, then near the start again (a sample of
+				// the replay's end that arrived late must not count as the loop's end).
+				const start = t.findIndex((x) => x < 1.3);
+				const end = start < 0 ? -1 : t.findIndex((x, i) => i > start && x > 2.3);
+				return end >= 0 && t.slice(end).some((x) => x < 1.3);
 			},
 			'the loop to wrap to the segment start',
 			15_000
@@ -279,28 +309,38 @@ describe('editor keyboard loop', () => {
 		await page.keyboard.press('Control+Space');
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('F2');
-		await page.waitForTimeout(300);
+		await settled(page);
 		let state = await audio(page);
 		expect(state.paused).toBe(true);
 		expect(Math.abs(state.currentTime - 2.5)).toBeLessThan(0.05);
 		expect(await activeTestId(page)).toBe('field-transcript');
 
-		// After compositionend the same key works: the guard, not the key, held it back.
-		await page.evaluate(() => document.activeElement!.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '' })));
-		await page.waitForTimeout(80);
+		// After compositionend the same key works: the guard, not the key, held it back. The guard
+		// also holds a key that comes within its grace period after compositionend (30 ms).
+		const endedAt = await page.evaluate(() => {
+			document.activeElement!.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '' }));
+			return performance.now();
+		});
+		await page.waitForFunction((t) => performance.now() - t > 100, endedAt);
 		await page.keyboard.press('Alt+k');
 		await waitAudio(page, '!a.paused', 'playing after the composition');
 		await page.keyboard.press('Alt+k');
 		await waitAudio(page, 'a.paused', 'paused again');
 
 		// A quick tap-tap (both presses before the media's 'play' event): plays, then pauses.
+		// The pause event of the press before may still be queued: only a pause after a play counts.
+		await recordPlayPause(page);
 		await page.evaluate(() => {
 			const el = document.activeElement!;
 			for (let i = 0; i < 2; i++) {
 				el.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, key: 'k', code: 'KeyK', altKey: true }));
 			}
 		});
-		await page.waitForTimeout(400);
+		await page.waitForFunction(() => {
+			const events = (window as unknown as { __events: string[] }).__events;
+			return events.includes('play') && events.lastIndexOf('pause') > events.indexOf('play');
+		});
+		await settled(page);
 		expect((await audio(page)).paused).toBe(true);
 		expect(await page.getByTestId('play-pause').getAttribute('aria-label')).toBe('Play');
 		state = await audio(page);
@@ -320,6 +360,8 @@ describe('editor keyboard loop', () => {
 		await dialog.getByRole('textbox', { name: /Press the new key combination for Play \/ pause/ }).waitFor();
 		await p.keyboard.press('p');
 		await dialog.getByRole('button', { name: 'Save shortcuts' }).click();
+		// The dialog says so once the client has the answer (the server has it a moment earlier).
+		await dialog.getByRole('status').filter({ hasText: 'Shortcuts saved.' }).waitFor();
 		const saved = await until(async () => {
 			const me = await api<{ user: UserDto }>(h, user.cookie, 'GET', '/api/auth/me');
 			return (me.body.user.settings as { keymap?: Record<string, string[]> }).keymap?.playPause;
@@ -336,7 +378,7 @@ describe('editor keyboard loop', () => {
 		await openEditor(p, recording.id);
 		await p.getByTestId('waveform-frame').focus();
 		await p.keyboard.press('k');
-		await p.waitForTimeout(400);
+		await settled(p);
 		expect((await audio(p)).paused).toBe(true);
 		await p.keyboard.press('p');
 		await waitAudio(p, '!a.paused', 'playing with the new key');

@@ -10,10 +10,17 @@
  * const page = await signedInPage(h, admin.cookie);
  * await page.goto(`/recordings/${recording.id}`);
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { hashPassword } from '../server/auth/password.ts';
+import { newId, nowIso } from '../server/lib/ids.ts';
+import { resolveMediaTools } from '../server/media/ffmpeg.ts';
+import { createPeaksBuilder } from '../server/media/peaks.ts';
+import { insertRecording } from '../server/recordings/recordings.repository.ts';
 import type { Role } from '../server/db/schema.ts';
 import { insertUser } from '../server/users/users.repository.ts';
 import type { ProjectDto, RecordingDto, UserDto } from '../src/lib/api/types.ts';
@@ -126,4 +133,97 @@ export async function signedInPage(h: Harness, cookie: string, options?: Browser
 	const value = cookie.slice(eq + 1);
 	await page.context().addCookies([{ name, value, url: h.url, httpOnly: true, sameSite: 'Lax' }]);
 	return page;
+}
+
+export interface LongRecordingOptions {
+	name: string;
+	/** A whole number of minutes. */
+	durationMs: number;
+	/** Tone bursts ("speech") every `periodMs`, each `burstMs` long; the rest is digital silence. */
+	periodMs?: number;
+	burstMs?: number;
+}
+
+/** One minute of the burst pattern is encoded; everything longer repeats it. */
+const CYCLE_MS = 60_000;
+/** The peaks are built at 1 kHz: 100 peaks per second like any recording, from 1/48 of the samples. */
+const PEAKS_RATE = 1000;
+
+function runFfmpeg(args: string[]): Buffer {
+	const ffmpeg = resolveMediaTools({ ffmpegPath: process.env.FFMPEG_PATH }).ffmpeg;
+	const result = spawnSync(ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
+	if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed:\n${result.stderr}`);
+	return result.stdout;
+}
+
+/**
+ * A long recording, ready, without paying for its ingest (a 10-hour file takes minutes of libopus
+ * on this kind of machine): one minute of tone bursts and silence is encoded once as Ogg Opus and
+ * repeated by stream copy into the playback rendition, the peaks are built from the same minute by
+ * the server's own peaks builder, and the recording row is written as ingest leaves it. Playback,
+ * seeking, peaks, segments and pre-segmentation then work on it as on any other recording.
+ */
+export async function seedLongRecording(
+	h: Harness,
+	cookie: string,
+	projectId: string,
+	options: LongRecordingOptions
+): Promise<RecordingDto> {
+	const { durationMs, periodMs = 2000, burstMs = 1200 } = options;
+	if (CYCLE_MS % periodMs !== 0 || durationMs % CYCLE_MS !== 0 || durationMs <= 0) {
+		throw new Error('the period must divide a minute, and the duration be whole minutes');
+	}
+	const { db, storage } = h.server.deps;
+	const work = mkdtempSync(path.join(storage.tmpDir, 'long-'));
+	const source = (rate: number) => `aevalsrc=exprs=0.5*lt(mod(t\\,${periodMs / 1000})\\,${burstMs / 1000})*sin(2*PI*440*t):s=${rate}:d=${CYCLE_MS / 1000}`;
+	try {
+		const cycle = path.join(work, 'cycle.ogg');
+		runFfmpeg(['-f', 'lavfi', '-i', source(16_000), '-c:a', 'libopus', '-b:a', '16k', '-ac', '1', cycle]);
+		const repeats = durationMs / CYCLE_MS;
+		const playback = path.join(work, 'playback.ogg');
+		runFfmpeg(['-stream_loop', String(repeats - 1), '-i', cycle, '-c', 'copy', '-f', 'ogg', playback]);
+
+		const minute = runFfmpeg(['-f', 'lavfi', '-i', source(PEAKS_RATE), '-f', 's16le', '-ac', '1', 'pipe:1']);
+		const peaks = createPeaksBuilder({ sampleRate: PEAKS_RATE, tmpDir: work });
+		for (let i = 0; i < repeats; i++) peaks.push(minute);
+		const peaksFile = path.join(work, 'peaks.bin');
+		const summary = await peaks.finish(peaksFile);
+		if (summary.durationMs !== durationMs) throw new Error(`the peaks cover ${summary.durationMs} ms, not ${durationMs}`);
+
+		const hash = createHash('sha256');
+		for await (const chunk of createReadStream(playback)) hash.update(chunk as Buffer);
+		const sha256 = hash.digest('hex');
+		const id = newId();
+		const original = storage.originalPath(sha256, 'ogg');
+		mkdirSync(path.dirname(original), { recursive: true });
+		if (!existsSync(original)) linkSync(playback, original);
+		mkdirSync(storage.mediaDir(id), { recursive: true });
+		renameSync(playback, storage.playbackPath(id));
+		renameSync(peaksFile, storage.peaksPath(id));
+		const now = nowIso();
+		await insertRecording(db, {
+			id,
+			project_id: projectId,
+			name: options.name,
+			sha256,
+			original_ext: 'ogg',
+			original_size: statSync(original).size,
+			format_name: 'ogg',
+			codec: 'opus',
+			duration_ms: durationMs,
+			sample_rate: 48_000,
+			channels: 1,
+			speaker_id: null,
+			place: null,
+			metadata: '{}',
+			state: 'ready',
+			error: null,
+			created_by: null,
+			created_at: now,
+			updated_at: now
+		});
+		return (await call<{ recording: RecordingDto }>(h, 'GET', `/api/recordings/${id}`, undefined, cookie)).recording;
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
 }

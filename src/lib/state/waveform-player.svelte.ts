@@ -3,6 +3,7 @@ import {
 	applyWheel,
 	clampViewport,
 	fitViewport,
+	followViewport,
 	isFitted,
 	isZoomWheel,
 	revealRange,
@@ -12,8 +13,9 @@ import {
 	visibleRange,
 	xToTime,
 	pxToMs,
+	nextZoomLevel,
 	zoomAtTime,
-	ZOOM_STEP,
+	zoomToSegment,
 	type Viewport
 } from '$lib/editor/timeline/timeline';
 import { peakWindow, peaksPerSecond, pickPeaksLevel, toWaveSurferPeaks, type Peaks } from '$lib/utils/peaks';
@@ -68,6 +70,7 @@ export class WaveformPlayer {
 	#host: HTMLElement | null = null;
 	#frame = 0;
 	#stopAtMs: number | null = null;
+	#stopTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(opts: { audioUrl: string; peaks: Peaks; durationMs: number }) {
 		this.audioUrl = opts.audioUrl;
@@ -129,6 +132,7 @@ export class WaveformPlayer {
 
 		return () => {
 			cancelAnimationFrame(this.#frame);
+			clearTimeout(this.#stopTimer);
 			offs.forEach((off) => off());
 			media.removeEventListener('ratechange', onRate);
 			media.removeEventListener('error', onMediaError);
@@ -163,6 +167,25 @@ export class WaveformPlayer {
 		if (startMs !== undefined) this.seek(startMs);
 		this.#stopAtMs = endMs ?? null;
 		await this.ws.play();
+		this.#armStop();
+	}
+
+	/**
+	 * Segment playback stops where the segment ends: checked on every frame (wavesurfer's
+	 * timeupdate) and, so a busy machine that skips frames does not play on into the next
+	 * segment, by a timer set for the moment the end is due.
+	 */
+	#armStop() {
+		clearTimeout(this.#stopTimer);
+		const media = this.media;
+		if (this.#stopAtMs === null || !media || media.paused) return;
+		const remainingMs = (this.#stopAtMs - media.currentTime * 1000) / (media.playbackRate || 1);
+		// Not below 10 ms: while the media stalls (buffering) its clock stands still.
+		this.#stopTimer = setTimeout(() => {
+			if (this.#stopAtMs === null || media.paused) return;
+			this.#onTime(media.currentTime * 1000);
+			this.#armStop();
+		}, Math.max(10, remainingMs));
 	}
 
 	pause() {
@@ -182,9 +205,21 @@ export class WaveformPlayer {
 		const clamped = Math.min(Math.max(0, ms), this.durationMs);
 		this.#setMediaTime(clamped);
 		this.#stopAtMs = null;
+		clearTimeout(this.#stopTimer);
 		this.#onTime(clamped);
 		const { startMs, endMs } = visibleRange(this.viewport);
 		if (clamped < startMs || clamped > endMs) this.reveal(clamped);
+	}
+
+	/**
+	 * Where the audio is right now, read from the element: `currentMs` follows it once per frame,
+	 * so a boundary set at the playhead while playing would land up to a frame (more on a busy
+	 * machine) behind what the listener heard.
+	 */
+	nowMs(): number {
+		const media = this.media;
+		if (!media || !Number.isFinite(media.currentTime)) return this.currentMs;
+		return Math.round(Math.min(this.durationMs, Math.max(0, media.currentTime * 1000)));
 	}
 
 	skip(deltaMs: number) {
@@ -219,7 +254,17 @@ export class WaveformPlayer {
 		const slack = pxToMs(v, 1);
 		const visible = this.currentMs >= startMs - slack && this.currentMs <= endMs + slack;
 		const anchorMs = visible ? this.currentMs : (startMs + endMs) / 2;
-		this.setViewport(zoomAtTime(v, v.pxPerSec * (direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP), anchorMs));
+		this.setViewport(zoomAtTime(v, nextZoomLevel(v, direction), anchorMs));
+	}
+
+	/** Zooms so [startMs, endMs) fills the view but for a small margin ("zoom to segment"). */
+	zoomToRange(startMs: number, endMs: number) {
+		this.setViewport(zoomToSegment(this.viewport, startMs, endMs));
+	}
+
+	/** Shows a window of `windowMs` around [startMs, endMs) ("follow" as the segments go by). */
+	showAround(startMs: number, endMs: number, windowMs: number) {
+		this.setViewport(followViewport(this.viewport, startMs, endMs, windowMs));
 	}
 
 	/** Shows the whole recording. */

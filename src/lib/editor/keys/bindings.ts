@@ -108,6 +108,12 @@ const CODE_KEYS: Record<string, string> = {
 	NumpadSubtract: '-'
 };
 
+/**
+ * Keys that type another character with Shift on common layouts (Shift+[ types "{", Shift+1 "!"):
+ * a binding "Shift+[" is matched by the physical key.
+ */
+const SHIFTABLE_KEYS = /^[0-9[\];',./\\`=-]$/;
+
 /** Characters normally typed with Shift: a binding "?" matches whether or not Shift is down. */
 const SHIFTED_SYMBOLS = new Set('~!@#$%^&*()_{}|:"<>?'.split('').concat('Plus'));
 
@@ -206,8 +212,8 @@ export function matchCombo(combo: KeyCombo, event: KeyEventLike): boolean {
 	const name = eventKeyName(event);
 	const keyMatches =
 		name === combo.key ||
-		// Shift+digit types a symbol; Alt on macOS types a special character.
-		((!isPlainAscii(event.key) || (event.shiftKey && /^[0-9]$/.test(combo.key))) && codeKeyName(event.code) === combo.key);
+		// Shift+digit or Shift+punctuation types a symbol; Alt on macOS types a special character.
+		((!isPlainAscii(event.key) || (event.shiftKey && SHIFTABLE_KEYS.test(combo.key))) && codeKeyName(event.code) === combo.key);
 	if (!keyMatches) return false;
 	if (combo.shift === event.shiftKey) return true;
 	// "?" or "+" need Shift on most layouts but not all: don't require the user to say it.

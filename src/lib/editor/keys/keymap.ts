@@ -53,6 +53,19 @@ export const ACTIONS: readonly ActionDef[] = [
 	action('splitAtPlayhead', 'segments', ['Alt+Shift+S', 'S']),
 	action('mergeNext', 'segments', ['Alt+Shift+M', 'M']),
 	action('deleteSegment', 'segments', ['Alt+Shift+Delete', 'Delete']),
+	// Boundaries of the selected segment: the upper pair ([ ]) moves its start, the lower pair
+	// (; ') its end, the left key earlier and the right key later; Shift for bigger steps.
+	action('startEarlier', 'segments', ['Alt+[', '['], { repeat: true }),
+	action('startLater', 'segments', ['Alt+]', ']'], { repeat: true }),
+	action('endEarlier', 'segments', ['Alt+;', ';'], { repeat: true }),
+	action('endLater', 'segments', ["Alt+'", "'"], { repeat: true }),
+	action('startEarlierMore', 'segments', ['Alt+Shift+[', 'Shift+['], { repeat: true }),
+	action('startLaterMore', 'segments', ['Alt+Shift+]', 'Shift+]'], { repeat: true }),
+	action('endEarlierMore', 'segments', ['Alt+Shift+;', 'Shift+;'], { repeat: true }),
+	action('endLaterMore', 'segments', ["Alt+Shift+'", "Shift+'"], { repeat: true }),
+	// Praat's "boundary at the cursor", for the selected segment (I and O mark a new one).
+	action('startToPlayhead', 'segments', ['Alt+Shift+I', 'Shift+I']),
+	action('endToPlayhead', 'segments', ['Alt+Shift+O', 'Shift+O']),
 	action('undo', 'segments', ['Mod+Z'], { scope: 'nav' }),
 	action('redo', 'segments', ['Mod+Shift+Z', 'Ctrl+Y'], { scope: 'nav' }),
 	action('commitAndNext', 'navigation', ['Enter'], { scope: 'text' }),
@@ -60,12 +73,18 @@ export const ACTIONS: readonly ActionDef[] = [
 	action('nextSegment', 'navigation', ['Alt+ArrowDown', 'ArrowDown'], { repeat: true }),
 	action('previousSegment', 'navigation', ['Alt+ArrowUp', 'ArrowUp'], { repeat: true }),
 	...Array.from({ length: 9 }, (_, i) => action(`speaker${i + 1}`, 'speakers', [String(i + 1)])),
-	action('zoomIn', 'view', ['=', 'Plus'], { repeat: true }),
-	action('zoomOut', 'view', ['-'], { repeat: true }),
+	action('zoomIn', 'view', ['Alt+=', '=', 'Plus'], { repeat: true }),
+	action('zoomOut', 'view', ['Alt+-', '-'], { repeat: true }),
+	action('zoomToSegment', 'view', ['Alt+Z', 'Z']),
+	action('toggleFollow', 'view', ['Alt+Shift+F', 'F']),
 	action('help', 'view', ['?', 'F10'])
 ];
 
 export type ActionId = string;
+
+/** How far the boundary keys move a boundary: a small step, and a bigger one with Shift. */
+export const NUDGE_MS = 10;
+export const NUDGE_MORE_MS = 100;
 
 /** Action id → binding strings (canonical). */
 export type Keymap = Record<ActionId, string[]>;

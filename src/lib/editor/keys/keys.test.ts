@@ -108,6 +108,21 @@ describe(matchCombo.name, () => {
 	});
 });
 
+describe('boundary keys on a US layout', () => {
+	const combo = (text: string) => resolveCombo(parseBinding(text)!, 'other');
+
+	it('match Shift+[ (which types "{") by the physical key, and keep the plain key apart', () => {
+		const shiftBracket = key('{', { shiftKey: true, code: 'BracketLeft' });
+		expect(matchCombo(combo('Shift+['), shiftBracket)).toBe(true);
+		expect(matchCombo(combo('['), shiftBracket)).toBe(false);
+		expect(matchCombo(combo('Alt+Shift+;'), key(':', { altKey: true, shiftKey: true, code: 'Semicolon' }))).toBe(true);
+		expect(matchCombo(combo("Shift+'"), key('"', { shiftKey: true, code: 'Quote' }))).toBe(true);
+		expect(matchCombo(combo('Shift+['), key('[', { code: 'BracketLeft' }))).toBe(false);
+		// Slower (",") still needs "," itself: Shift+, ("<") is not it.
+		expect(matchCombo(combo(','), key('<', { shiftKey: true, code: 'Comma' }))).toBe(false);
+	});
+});
+
 describe(comboFromEvent.name, () => {
 	it('records what the user pressed, ignoring lone modifiers', () => {
 		expect(comboFromEvent(key('Control', { ctrlKey: true }))).toBeNull();
@@ -226,6 +241,27 @@ describe(resolveShortcut.name, () => {
 		expect(at(key('1'), search)).toBeNull();
 	});
 
+	it('moves boundaries and zooms with Alt while typing, with bare keys elsewhere, never mid-composition', () => {
+		expect(at(key('[', { altKey: true, code: 'BracketLeft' }), textarea)).toBe('startEarlier');
+		expect(at(key('“', { altKey: true, code: 'BracketLeft' }), textarea)).toBe('startEarlier'); // macOS ⌥[
+		expect(at(key('{', { altKey: true, shiftKey: true, code: 'BracketLeft' }), textarea)).toBe('startEarlierMore');
+		expect(at(key("'", { altKey: true, code: 'Quote' }), textarea)).toBe('endLater');
+		expect(at(key('I', { altKey: true, shiftKey: true, code: 'KeyI' }), textarea)).toBe('startToPlayhead');
+		expect(at(key('O', { shiftKey: true, code: 'KeyO' }), page)).toBe('endToPlayhead');
+		expect(at(key('o', { code: 'KeyO' }), page)).toBe('markEnd');
+		expect(at(key('z', { altKey: true, code: 'KeyZ' }), textarea)).toBe('zoomToSegment');
+		expect(at(key('f'), page)).toBe('toggleFollow');
+		expect(at(key(';'), page)).toBe('endEarlier');
+		expect(at(key(':', { shiftKey: true, code: 'Semicolon' }), page)).toBe('endEarlierMore');
+		// Typing "[" or ";" in the text is text.
+		expect(at(key('['), textarea)).toBeNull();
+		expect(at(key(';'), textarea)).toBeNull();
+		const ime = (event: KeyEventLike) =>
+			resolveShortcut(event, bindings, { composing: new CompositionTracker().isImeEvent(event), target: classifyTarget(textarea) });
+		expect(ime(key('[', { altKey: true, code: 'BracketLeft', isComposing: true }))).toBeNull();
+		expect(ime(key('Process', { altKey: true, code: 'BracketLeft', keyCode: 229 }))).toBeNull();
+	});
+
 	it('keeps undo inside a text field for the field itself', () => {
 		expect(at(key('z', { ctrlKey: true }), textarea)).toBeNull();
 		expect(at(key('z', { ctrlKey: true }), page)).toBe('undo');
@@ -327,6 +363,18 @@ describe('keymap settings', () => {
 		expect(back.speaker1).toEqual([]);
 		expect(back.seekBack).toEqual(DEFAULT_KEYMAP.seekBack);
 		expect(keymapToSettings(defaultKeymap())).toEqual({});
+	});
+
+	it('rebinds the boundary and view keys like any other', () => {
+		const keymap = { ...defaultKeymap(), startEarlier: ['Alt+Shift+ArrowLeft'], toggleFollow: [] };
+		const back = keymapFromSettings({ keymap: keymapToSettings(keymap) });
+		expect(back.startEarlier).toEqual(['Alt+Shift+ArrowLeft']);
+		expect(back.toggleFollow).toEqual([]);
+		const bindings = compileKeymap(back, 'other');
+		const fire = (event: KeyEventLike) => resolveShortcut(event, bindings, { composing: false, target: 'other' })?.action ?? null;
+		expect(fire(key('ArrowLeft', { altKey: true, shiftKey: true }))).toBe('startEarlier');
+		expect(fire(key('[', { code: 'BracketLeft' }))).toBeNull();
+		expect(fire(key('f'))).toBeNull();
 	});
 
 	it('survives unknown actions, bad bindings and junk in settings', () => {

@@ -279,6 +279,120 @@ describe('resize', () => {
 	});
 });
 
+describe('boundary keys', () => {
+	it('nudges either boundary, stopping at neighbours, the minimum length and the file ends', () => {
+		const { store } = setup([seg('a', 1000, 2000), seg('b', 2100, 3000)]);
+		roundTrip(store, () => store.nudgeEdge('a', 'start', -10));
+		expectOk(store.nudgeEdge('a', 'end', 10));
+		expect(store.get('a')).toMatchObject({ startMs: 1000, endMs: 2010 });
+		expectOk(store.nudgeEdge('a', 'end', 1000));
+		expect(store.get('a')?.endMs).toBe(2100); // stopped by b
+		expect(store.nudgeEdge('a', 'end', 10)).toEqual({ ok: true, changes: [] });
+		expectOk(store.nudgeEdge('a', 'start', 5000));
+		expect(store.get('a')?.startMs).toBe(2100 - store.minLengthMs);
+		expectOk(store.nudgeEdge('b', 'end', 100_000));
+		expect(store.get('b')?.endMs).toBe(60_000);
+		expect(store.nudgeEdge('zz', 'end', 10)).toEqual({ ok: false, error: 'not_found' });
+	});
+
+	it('makes quick repeated nudges of one boundary one undo step, and a pause or the other edge a new one', () => {
+		const { store, batches, advance } = setup([seg('a', 1000, 2000)]);
+		for (let i = 0; i < 5; i++) {
+			expectOk(store.nudgeEdge('a', 'start', -10));
+			advance(100);
+		}
+		// Every nudge is emitted (autosave sees each), but undo takes all five back.
+		expect(batches.filter((b) => b.label === 'nudge')).toHaveLength(5);
+		expect(store.get('a')?.startMs).toBe(950);
+		expectOk(store.nudgeEdge('a', 'end', 100));
+		advance(5000);
+		expectOk(store.nudgeEdge('a', 'end', 100));
+		expectOk(store.undo());
+		expect(store.get('a')).toMatchObject({ startMs: 950, endMs: 2100 });
+		expectOk(store.undo());
+		expect(store.get('a')).toMatchObject({ startMs: 950, endMs: 2000 });
+		expectOk(store.undo());
+		expect(store.get('a')).toMatchObject({ startMs: 1000, endMs: 2000 });
+		expect(store.canUndo).toBe(false);
+	});
+
+	it('sets a boundary at the playhead exactly, refusing what would cross the other boundary or a neighbour', () => {
+		const { store, batches } = setup([seg('a', 1000, 2000), seg('b', 3000, 4000)]);
+		roundTrip(store, () => store.setEdge('a', 'start', 1234.4));
+		expectOk(store.setEdge('a', 'end', 2500));
+		expect(store.get('a')).toMatchObject({ startMs: 1000, endMs: 2500 });
+		expect(batches.at(-1)).toMatchObject({ origin: 'edit', label: 'boundary' });
+		expect(store.setEdge('a', 'start', 2600)).toEqual({ ok: false, error: 'invalid_times' });
+		expect(store.setEdge('a', 'start', 2480)).toEqual({ ok: false, error: 'too_short' });
+		expect(store.setEdge('a', 'end', 3500)).toEqual({ ok: false, error: 'overlap' });
+		expect(store.get('a')).toMatchObject({ startMs: 1000, endMs: 2500 });
+	});
+});
+
+describe('adopting segments the server created (pre-segmentation)', () => {
+	const proposals = (n: number) =>
+		Array.from({ length: n }, (_, i) => seg(`p-${String(i).padStart(5, '0')}`, i * 2000 + 100, i * 2000 + 1300, { version: 1 }));
+
+	it('adds 1,200 segments as one remote batch that autosave does not send, and one undo step', () => {
+		const { store, batches } = setup([seg('mine', 0, 50, { texts: { t: '早' } })], { durationMs: 3_000_000 });
+		const applied = proposals(1200);
+		expectOk(store.adoptCreated(applied));
+		expect(store.size).toBe(1201);
+		expect(batches).toHaveLength(1);
+		expect(batches[0]).toMatchObject({ origin: 'remote', label: 'presegment' });
+		expect(batches[0].changes).toHaveLength(1200);
+		expect(store.undoLabel).toBe('presegment');
+
+		// Undo: every one of them deleted, in one batch autosave sends.
+		expectOk(store.undo());
+		expect(store.size).toBe(1);
+		expect(batches).toHaveLength(2);
+		expect(batches[1].origin).toBe('undo');
+		expect(batches[1].changes).toHaveLength(1200);
+		expect(batches[1].changes.every((c) => c.type === 'delete')).toBe(true);
+		expect(new Set(batches[1].changes.map((c) => c.id))).toEqual(new Set(applied.map((s) => s.id)));
+		expect(store.get('mine')?.texts).toEqual({ t: '早' });
+
+		// Redo: back with the same ids and times.
+		expectOk(store.redo());
+		expect(batches[2].origin).toBe('redo');
+		expect(batches[2].changes.every((c) => c.type === 'create')).toBe(true);
+		expect(store.size).toBe(1201);
+		for (const s of applied) expect(store.get(s.id)).toMatchObject({ startMs: s.startMs, endMs: s.endMs });
+		// Time queries work on the rebuilt indexes.
+		expect(store.segmentAt(1000 * 2000 + 500)?.id).toBe('p-01000');
+	});
+
+	it('undo keeps later edits apart: they are undone first, then the whole batch', () => {
+		const { store } = setup([], { durationMs: 100_000 });
+		expectOk(store.adoptCreated(proposals(10)));
+		expectOk(store.setText('p-00003', 'transcript', '你好'));
+		expectOk(store.undo());
+		expect(store.get('p-00003')?.texts).toEqual({});
+		expect(store.size).toBe(10);
+		expectOk(store.undo());
+		expect(store.size).toBe(0);
+	});
+
+	it('skips ids it already has, and a batch of nothing is no undo step', () => {
+		const { store } = setup([seg('p-00000', 100, 1300)], { durationMs: 100_000 });
+		const r = expectOk(store.adoptCreated(proposals(3)));
+		expect(r.changes.map((c) => c.id)).toEqual(['p-00001', 'p-00002']);
+		expectOk(store.undo());
+		expect(store.toArray().map((s) => s.id)).toEqual(['p-00000']);
+		expect(store.adoptCreated([])).toEqual({ ok: true, changes: [] });
+		expect(store.canUndo).toBe(false);
+	});
+
+	it('refuses the undo as stale when one of them was removed by someone else meanwhile', () => {
+		const { store } = setup([], { durationMs: 100_000 });
+		expectOk(store.adoptCreated(proposals(5)));
+		store.applyRemote('p-00002', null);
+		expect(store.undo()).toEqual({ ok: false, error: 'stale' });
+		expect(store.size).toBe(4);
+	});
+});
+
 describe('split', () => {
 	it('splits at the playhead: left keeps id and text, right is new', () => {
 		const { store, batches } = setup([seg('a', 1000, 3000, { speakerId: A, dialectTagId: 'yue', texts: { transcript: '你好' }, status: 'transcribed', version: 4 })]);
@@ -435,7 +549,9 @@ describe('undo/redo stack', () => {
 		expect(store.redoLabel).toBe('move');
 		expectOk(store.move('a', 1));
 		expect(store.canRedo).toBe(false);
-		expect(store.redo()).toEqual({ ok: false, error: 'not_found' });
+		expect(store.redo()).toEqual({ ok: false, error: 'nothing_to_undo' });
+		while (store.canUndo) store.undo();
+		expect(store.undo()).toEqual({ ok: false, error: 'nothing_to_undo' });
 	});
 
 	it('groups edits in a transaction into one step and one batch', () => {

@@ -568,6 +568,35 @@ export class SegmentStore {
 		return this.#updateTimes(id, plan.startMs, plan.endMs, 'resize');
 	}
 
+	/**
+	 * Moves one boundary by `deltaMs` (the nudge keys): stopped by the lane's neighbours, the file's
+	 * ends and the minimum length, as a drag of that edge would be (no snapping). Nudges of the same
+	 * boundary in quick succession (within `textCoalesceMs`, e.g. a held key) are one undo step.
+	 * Already at the limit: ok, with no changes.
+	 */
+	nudgeEdge(id: string, edge: 'start' | 'end', deltaMs: number): EditResult {
+		const seg = this.#byId.get(id);
+		if (!seg) return fail('not_found');
+		const plan = this.planResize(id, edge, (edge === 'start' ? seg.startMs : seg.endMs) + deltaMs);
+		if (!plan?.valid) return fail('invalid_times');
+		if (plan.startMs === seg.startMs && plan.endMs === seg.endMs) return { ok: true, changes: [] };
+		const next: EditorSegment = { ...seg, startMs: plan.startMs, endMs: plan.endMs };
+		if (this.#overlapsLane(next)) return fail('overlap');
+		return this.#commit('nudge', [{ type: 'update', id, segment: next, previous: seg }], `nudge:${id}:${edge}`);
+	}
+
+	/**
+	 * Puts one boundary exactly at `ms` (Praat's "boundary at the cursor"): validated like setTimes,
+	 * never clipped, so a time past the other boundary or inside a neighbour is refused, not moved.
+	 */
+	setEdge(id: string, edge: 'start' | 'end', ms: number): EditResult {
+		const seg = this.#byId.get(id);
+		if (!seg) return fail('not_found');
+		const times = this.#validTimes(edge === 'start' ? ms : seg.startMs, edge === 'end' ? ms : seg.endMs);
+		if (!times.ok) return times.result;
+		return this.#updateTimes(id, times.startMs, times.endMs, 'boundary');
+	}
+
 	/** Sets exact times (typed into fields): validated, never clipped to neighbours; overlap is an error. */
 	setTimes(id: string, startMs: number, endMs: number): EditResult {
 		if (!this.#byId.has(id)) return fail('not_found');
@@ -762,7 +791,7 @@ export class SegmentStore {
 
 	undo(): EditResult {
 		const cmd = this.#undo.pop();
-		if (!cmd) return fail('not_found');
+		if (!cmd) return fail('nothing_to_undo');
 		const inverse = this.#replay(cmd.changes, 'undo');
 		if (!inverse) return this.#staleCommand();
 		const lanesChanged = this.#applyAll(inverse);
@@ -773,7 +802,7 @@ export class SegmentStore {
 
 	redo(): EditResult {
 		const cmd = this.#redo.pop();
-		if (!cmd) return fail('not_found');
+		if (!cmd) return fail('nothing_to_undo');
 		const forward = this.#replay(cmd.changes, 'redo');
 		if (!forward) return this.#staleCommand(true);
 		const lanesChanged = this.#applyAll(forward);
@@ -834,6 +863,28 @@ export class SegmentStore {
 		if (!change) return;
 		const lanesChanged = this.#applyAll([change]);
 		this.#emit('remote', 'remote', [change], lanesChanged);
+	}
+
+	/**
+	 * Segments the server has just created for this user outside autosave (pre-segmentation's
+	 * "apply"): added as applyRemote adds them (emitted with origin 'remote', so autosave does not
+	 * post them a second time), but as ONE undo step labelled `label`. Undoing it deletes them all,
+	 * in one 'undo' batch that autosave sends as deletes; redo creates them again with the same ids.
+	 * Ids the store already has are left alone. Not for use inside transact().
+	 */
+	adoptCreated(segments: readonly EditorSegment[], label = 'presegment'): EditResult {
+		const changes: SegmentChange[] = [];
+		const seen = new Set<string>();
+		for (const s of segments) {
+			if (this.#byId.has(s.id) || seen.has(s.id)) continue;
+			seen.add(s.id);
+			changes.push({ type: 'create', id: s.id, segment: s, previous: null });
+		}
+		if (changes.length === 0) return { ok: true, changes: [] };
+		const lanesChanged = this.#applyAll(changes);
+		this.#pushCommand({ label, changes: changes.slice(), coalesceKey: null, time: this.#now() });
+		this.#emit('remote', label, changes, lanesChanged);
+		return { ok: true, changes };
 	}
 
 	onChange(listener: ChangeListener): () => void {

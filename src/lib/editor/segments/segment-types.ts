@@ -80,7 +80,9 @@ export type EditErrorCode =
 	| 'duplicate_id'
 	| 'no_next'
 	| 'no_segment'
-	| 'stale';
+	| 'stale'
+	/** Undo or redo with nothing left to undo or redo. */
+	| 'nothing_to_undo';
 
 export type EditResult =
 	| { readonly ok: true; readonly changes: readonly SegmentChange[] }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	CHROMIUM_MAX_ELEMENT_PX,
 	MAX_PX_PER_SEC,
-	ZOOM_STEP,
+	ZOOM_PRESSES,
 	applyWheel,
 	centerOn,
 	clampViewport,
@@ -21,9 +21,14 @@ import {
 	xToTime,
 	zoomAt,
 	zoomAtTime,
+	followViewport,
+	nextZoomLevel,
+	zoomLevels,
 	zoomStep,
+	zoomStepFactor,
 	zoomToFit,
 	zoomToRange,
+	zoomToSegment,
 	type Viewport,
 	type WheelLike
 } from './timeline.ts';
@@ -124,12 +129,15 @@ describe('zoom', () => {
 		}
 	});
 
-	it('steps by ZOOM_STEP and back', () => {
+	it('steps to the next zoom level and back, keeping the anchor in place', () => {
+		const levels = zoomLevels(base);
 		const z = zoomStep(base, 1, 500);
-		expect(z.pxPerSec).toBeCloseTo(50 * ZOOM_STEP, 9);
+		expect(levels).toContain(z.pxPerSec);
+		expect(z.pxPerSec).toBeGreaterThan(50);
 		const back = zoomStep(z, -1, 500);
-		expect(back.pxPerSec).toBeCloseTo(50, 9);
-		expect(back.startMs).toBeCloseTo(base.startMs, 6);
+		expect(levels).toContain(back.pxPerSec);
+		expect(back.pxPerSec).toBeLessThan(z.pxPerSec);
+		expect(xToTime(back, 500)).toBeCloseTo(xToTime(base, 500), 6);
 	});
 
 	it('zooms around the playhead time, centring on it when it is off screen', () => {
@@ -152,6 +160,108 @@ describe('zoom', () => {
 		expect(r.pxPerSec).toBeCloseTo(450, 6); // 900 px for 2 s
 		expect(timeToX(r, 1_000_000)).toBeCloseTo(50, 6);
 		expect(timeToX(r, 1_002_000)).toBeCloseTo(950, 6);
+	});
+});
+
+describe('zoom steps on long recordings', () => {
+	const pressesToMax = (v0: Viewport) => {
+		let v = v0;
+		let presses = 0;
+		while (v.pxPerSec < MAX_PX_PER_SEC && presses < 50) {
+			v = zoomStep(v, 1, v.widthPx / 2);
+			presses++;
+		}
+		return { presses, v };
+	};
+
+	it.each([
+		[TEN_HOURS, 1200],
+		[TEN_HOURS, 1800],
+		[TEN_HOURS, 626],
+		[HOUR, 1200],
+		[10 * 60_000, 1200],
+		[60_000, 1200]
+	])('takes the whole of %i ms at %i px to 1000 px/s in at most ZOOM_PRESSES presses', (durationMs, widthPx) => {
+		const fit = fitViewport(durationMs, widthPx);
+		const { presses, v } = pressesToMax(fit);
+		expect(v.pxPerSec).toBe(MAX_PX_PER_SEC);
+		expect(presses).toBeLessThanOrEqual(ZOOM_PRESSES);
+		// Each press is one level: never more than ZOOM_PRESSES, never fewer than ×2 steps allow.
+		expect(presses).toBe(Math.min(ZOOM_PRESSES, Math.ceil(Math.log2(MAX_PX_PER_SEC / fit.pxPerSec) - 1e-9)));
+	});
+
+	it('steps ×2 to ×4 on a 1-hour file and about ×5.6 on 10 hours; short files ×2', () => {
+		expect(zoomStepFactor({ durationMs: HOUR, widthPx: 1200 })).toBeGreaterThan(2);
+		expect(zoomStepFactor({ durationMs: HOUR, widthPx: 1200 })).toBeLessThan(4);
+		expect(zoomStepFactor({ durationMs: TEN_HOURS, widthPx: 1200 })).toBeCloseTo((1000 / (1200 / 36_000)) ** (1 / 6), 9);
+		expect(zoomStepFactor({ durationMs: 20_000, widthPx: 1200 })).toBe(2);
+	});
+
+	it('zooms back out to exactly the whole recording', () => {
+		let v = pressesToMax(fitViewport(TEN_HOURS, 1200)).v;
+		for (let i = 0; i < ZOOM_PRESSES; i++) v = zoomStep(v, -1, 600);
+		expect(isFitted(v)).toBe(true);
+		expect(v.pxPerSec).toBe(fitPxPerSec(TEN_HOURS, 1200));
+		expect(zoomStep(v, -1, 600).pxPerSec).toBe(v.pxPerSec);
+	});
+
+	it('from between two levels still moves by at least half a step, then lands on the levels', () => {
+		const fit = fitViewport(HOUR, 1200);
+		const levels = zoomLevels(fit);
+		const factor = zoomStepFactor(fit);
+		for (const k of [1, 2, 3]) {
+			// Just above a level (left there by the wheel): the next press skips the nearly-equal level.
+			const v = clampViewport({ ...fit, pxPerSec: levels[k] * 1.01 });
+			const up = nextZoomLevel(v, 1);
+			const down = nextZoomLevel(v, -1);
+			expect(levels).toContain(up);
+			expect(levels).toContain(down);
+			expect(up / v.pxPerSec).toBeGreaterThanOrEqual(Math.sqrt(factor) * 0.999);
+			expect(v.pxPerSec / down).toBeGreaterThanOrEqual(Math.sqrt(factor) * 0.999);
+			expect(up / v.pxPerSec).toBeLessThanOrEqual(factor ** 1.5);
+		}
+		expect(nextZoomLevel({ ...fit, pxPerSec: MAX_PX_PER_SEC }, 1)).toBe(MAX_PX_PER_SEC);
+	});
+});
+
+describe('zoom to segment and follow', () => {
+	const v = fitViewport(HOUR, 1200);
+
+	it('zooms to a segment with a margin on both sides', () => {
+		const z = zoomToSegment(v, 1_800_000, 1_803_000);
+		const margin = 1200 * 0.08;
+		expect(timeToX(z, 1_800_000)).toBeCloseTo(margin, 6);
+		expect(timeToX(z, 1_803_000)).toBeCloseTo(1200 - margin, 6);
+		// A 200-ms segment stops at the deepest zoom, centred.
+		const short = zoomToSegment(v, 1_000_000, 1_000_200);
+		expect(short.pxPerSec).toBe(MAX_PX_PER_SEC);
+		expect(timeToX(short, 1_000_100)).toBeCloseTo(600, 6);
+	});
+
+	it('follows with a fixed window, centring the segment', () => {
+		for (const [s, e] of [
+			[2_000_000, 2_002_000],
+			[100_000, 104_000]
+		]) {
+			const f = followViewport(v, s, e, 10_000);
+			expect(visibleDurationMs(f)).toBeCloseTo(10_000, 6);
+			expect(timeToX(f, (s + e) / 2)).toBeCloseTo(600, 6);
+		}
+		// The same window from any zoom: the view does not drift as Enter moves on.
+		const a = followViewport(v, 2_000_000, 2_002_000, 10_000);
+		const b = followViewport(a, 2_003_000, 2_004_000, 10_000);
+		expect(b.pxPerSec).toBe(a.pxPerSec);
+	});
+
+	it('keeps a long segment’s start in view, and stays inside the recording at its ends', () => {
+		const long = followViewport(v, 600_000, 640_000, 10_000);
+		expect(timeToX(long, 600_000)).toBeCloseTo(120, 6);
+		const first = followViewport(v, 0, 1000, 10_000);
+		expect(first.startMs).toBe(0);
+		const last = followViewport(v, HOUR - 1000, HOUR, 10_000);
+		expect(last.startMs + visibleDurationMs(last)).toBeCloseTo(HOUR, 6);
+		// A window longer than the recording shows all of it.
+		expect(isFitted(followViewport(fitViewport(5000, 1200), 1000, 2000, 10_000))).toBe(true);
 	});
 });
 

@@ -19,8 +19,13 @@
 export const MAX_PX_PER_SEC = 1000;
 /** Chromium's layout clamp for element sizes; documented so nobody builds a scroll spacer that wide. */
 export const CHROMIUM_MAX_ELEMENT_PX = 33_554_428;
-/** One key press or zoom button click multiplies/divides px/s by this. */
-export const ZOOM_STEP = Math.SQRT2;
+/**
+ * Zoom presses (keys, buttons) that take the whole recording to MAX_PX_PER_SEC, whatever its length:
+ * the steps are geometric, so a 10-hour file steps ×5.5 per press and a 1-minute one ×2.
+ */
+export const ZOOM_PRESSES = 6;
+/** The smallest factor of one zoom press (short recordings still zoom noticeably). */
+export const MIN_ZOOM_STEP = 2;
 /** Pixels per wheel "line" when a browser reports `deltaMode === 1` (Firefox with a mouse wheel). */
 export const WHEEL_LINE_PX = 16;
 /** Zoom sensitivity: factor = exp(-deltaY × this). A 100-px wheel notch zooms by ≈ 1.22×. */
@@ -152,13 +157,75 @@ export function zoomAtTime(v: Viewport, pxPerSec: number, anchorMs: number): Vie
 	return centerOn({ ...v, pxPerSec: next }, anchorMs);
 }
 
-/** One discrete zoom step (keys / buttons): +1 zooms in, −1 zooms out. */
+/**
+ * The factor of one zoom press for this recording and width: the ZOOM_PRESSES-th root of the whole
+ * zoom range (fit → MAX_PX_PER_SEC), at least MIN_ZOOM_STEP.
+ *
+ * @example
+ * zoomStepFactor({ durationMs: 36_000_000, widthPx: 1200 }); // ≈ 5.6 (10 h)
+ * zoomStepFactor({ durationMs: 60_000, widthPx: 1200 }); // 2
+ */
+export function zoomStepFactor(v: Pick<Viewport, 'durationMs' | 'widthPx'>): number {
+	const range = MAX_PX_PER_SEC / minPxPerSec(v);
+	return Math.max(MIN_ZOOM_STEP, range ** (1 / ZOOM_PRESSES));
+}
+
+/**
+ * The zoom levels presses stop at: fit × factor^k, ending exactly at MAX_PX_PER_SEC. Fit first.
+ * Anchored at fit, so zooming out by presses always lands on "whole recording" again.
+ */
+export function zoomLevels(v: Pick<Viewport, 'durationMs' | 'widthPx'>): number[] {
+	const fit = minPxPerSec(v);
+	const factor = zoomStepFactor(v);
+	const levels = [fit];
+	while (levels.at(-1)! * factor < MAX_PX_PER_SEC * (1 - 1e-9)) levels.push(levels.at(-1)! * factor);
+	if (levels.at(-1)! < MAX_PX_PER_SEC) levels.push(MAX_PX_PER_SEC);
+	return levels;
+}
+
+/**
+ * The zoom one press leads to: the next level of zoomLevels in that direction that is at least
+ * half a step away (in log scale), so a zoom left between levels by the wheel or by "follow" still
+ * moves by a real step and then lands on the levels again.
+ */
+export function nextZoomLevel(v: Viewport, direction: 1 | -1): number {
+	const levels = zoomLevels(v);
+	const half = Math.sqrt(zoomStepFactor(v));
+	const current = clampPxPerSec(v, v.pxPerSec);
+	if (direction > 0) return levels.find((l) => l >= current * half * (1 - 1e-9)) ?? MAX_PX_PER_SEC;
+	for (let i = levels.length - 1; i >= 0; i--) if (levels[i] <= (current / half) * (1 + 1e-9)) return levels[i];
+	return levels[0];
+}
+
+/** One discrete zoom step (keys / buttons): +1 zooms in, −1 zooms out, to the next level. */
 export function zoomStep(v: Viewport, direction: 1 | -1, anchorX = v.widthPx / 2): Viewport {
-	return zoomByFactor(v, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, anchorX);
+	return zoomAt(v, nextZoomLevel(v, direction), anchorX);
 }
 
 export function zoomToFit(v: Viewport): Viewport {
 	return fitViewport(v.durationMs, v.widthPx);
+}
+
+/**
+ * "Zoom to segment": [startMs, endMs) fills the view but for a margin of `marginFraction` of the
+ * width on each side (at least `minMarginPx`), as deep as MAX_PX_PER_SEC allows.
+ */
+export function zoomToSegment(v: Viewport, startMs: number, endMs: number, marginFraction = 0.08, minMarginPx = 24): Viewport {
+	return zoomToRange(v, startMs, endMs, Math.max(minMarginPx, v.widthPx * marginFraction));
+}
+
+/**
+ * "Follow": the view shows `windowMs` (the zoom that fits it in the width) around the segment,
+ * centred on it; a segment longer than the window starts a margin from the left edge, so its
+ * beginning (where listening and typing start) is in view.
+ */
+export function followViewport(v: Viewport, startMs: number, endMs: number, windowMs: number): Viewport {
+	const pxPerSec = clampPxPerSec(v, (v.widthPx * 1000) / Math.max(1, windowMs));
+	const z = clampViewport({ ...v, pxPerSec });
+	const visible = visibleDurationMs(z);
+	const margin = visible * 0.1;
+	if (endMs - startMs <= visible - 2 * margin) return centerOn(z, (startMs + endMs) / 2);
+	return scrollToTime(z, startMs - margin);
 }
 
 /** Shows exactly [startMs, endMs) with `paddingPx` on both sides (e.g. "zoom to segment"). */
