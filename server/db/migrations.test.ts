@@ -7,6 +7,7 @@ const EXPECTED_TABLES = [
 	'job',
 	'project',
 	'recording',
+	'recording_event',
 	'segment',
 	'segment_revision',
 	'session',

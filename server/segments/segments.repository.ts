@@ -16,6 +16,7 @@ export const SEGMENT_COLUMNS = [
 	'segment.texts',
 	'segment.status',
 	'segment.version',
+	'segment.origin',
 	'segment.created_by',
 	'segment.created_at',
 	'segment.updated_by',
@@ -177,6 +178,7 @@ const updateIfVersion = preparedQuery((db, p: Slots<keyof SegmentWriteFields | '
 			texts: p.texts,
 			status: p.status,
 			version: p.version,
+			origin: p.origin,
 			updated_by: p.updated_by,
 			updated_at: p.updated_at
 		})
