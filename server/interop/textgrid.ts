@@ -269,6 +269,14 @@ export function readTextGrid(bytes: Uint8Array): InteropDocument {
 		}
 		readTiers.push({ name: tier.name, speaker: parsed.speaker, lane: parsed.lane, layer: parsed.layer, intervals });
 	}
+	const empty = raw.tiers.filter((t) => (t.class === 'IntervalTier' ? t.intervals.every((iv) => iv.text.trim() === '') : t.points.length === 0));
+	if (empty.length > 0) {
+		doc.warnings.push({
+			code: 'empty_tier',
+			message: `${empty.length} tier(s) hold no text: ${empty.map((t) => `"${t.name}"`).join(', ')}.`,
+			element: empty.map((t) => t.name).join(', ')
+		});
+	}
 	if (zeroLength > 0) {
 		doc.warnings.push({
 			code: 'zero_length_interval',
