@@ -174,6 +174,9 @@ async function prepare(
 			})
 		);
 	}
+	// A speaker is created only when something of it is imported (all its text may be in skipped layers).
+	const used = new Set(plans.flatMap((p) => [...p.writes.inserts.map((i) => i.speakerId), ...p.writes.events.inserts.map((e) => e.speaker_id)]));
+	mapping.creates = mapping.creates.filter((c) => used.has(pendingSpeakerKey(c.code)));
 	const warnings = mapping.warnings;
 	return { project, mapping, plans, token: hash.digest('hex'), canApply: plans.every((p) => !p.blocking), warnings };
 }

@@ -15,7 +15,7 @@ export const importGroup: BenchGroup = {
 	name: 'import',
 	title: 'importing a 10,000-interval TextGrid (parse + preview + apply)',
 	async run(ctx) {
-		const rounds = [];
+		const rounds: Awaited<ReturnType<typeof measureTranscriptImport>>[] = [];
 		for (let i = 0; i < ROUNDS; i++) {
 			rounds.push(await measureTranscriptImport(INTERVALS));
 			ctx.log(`import round ${i + 1}: ${rounds[i].seconds.toFixed(3)} s`);
