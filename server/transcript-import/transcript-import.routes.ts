@@ -23,7 +23,7 @@ import {
 	recordingImportResponseSchema,
 	type ImportFields
 } from './transcript-import.schemas.ts';
-import { importIntoProject, importIntoRecording, type ImportFile } from './transcript-import.service.ts';
+import { importIntoProject, importIntoRecording, type ImportFailure, type ImportFile } from './transcript-import.service.ts';
 
 const FORM = { required: true, content: { 'multipart/form-data': { schema: resolver(importFormSchema) } } };
 
@@ -81,31 +81,36 @@ function requireRecordingManager(db: Deps['db']): MiddlewareHandler<RecordingImp
  * The upload: streamed to the scratch directory under the size limit, read once, removed; the
  * fields checked. Returns the file and fields, or the error answer.
  */
-async function receiveImport(c: Context, deps: Deps): Promise<{ file: ImportFile; fields: ImportFields } | Response> {
+async function receiveImport(c: Context, deps: Deps): Promise<{ ok: true; file: ImportFile; fields: ImportFields } | ImportFailure> {
 	let upload;
 	try {
 		checkDeclaredLength(c.req.header('content-length'), MAX_TRANSCRIPT_BYTES);
 		upload = await receiveUpload(c.req.raw, { tmpDir: deps.storage.tmpDir, maxBytes: MAX_TRANSCRIPT_BYTES, maxFieldBytes: MAX_MAPPING_BYTES });
 	} catch (err) {
-		if (err instanceof AppError) {
+		if (err instanceof AppError && (err.status === 400 || err.status === 413)) {
 			if (err.status === 413) c.header('Connection', 'close');
-			return c.json(err.toBody(), err.status);
+			return { ok: false, status: err.status, body: err.toBody() };
 		}
 		throw err;
 	}
+	const invalid = (message: string, issues: { path: string; message: string }[]): ImportFailure => ({
+		ok: false,
+		status: 400,
+		body: apiError('invalid_request', message, { issues })
+	});
 	try {
 		const badText = findTextProblem(upload.fields);
-		if (badText) return c.json(apiError('invalid_request', `${badText.path}: ${badText.message}`, { issues: [badText] }), 400);
+		if (badText) return invalid(`${badText.path}: ${badText.message}`, [badText]);
 		const parsed = importFieldsSchema.safeParse(upload.fields);
 		if (!parsed.success) {
 			const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-			return c.json(apiError('invalid_request', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues }), 400);
+			return invalid(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 		}
 		if (parsed.data.apply && !parsed.data.token) {
-			return c.json(apiError('invalid_request', 'token: apply=true needs the token of the preview it confirms', { issues: [{ path: 'token', message: 'Required with apply=true' }] }), 400);
+			return invalid('token: apply=true needs the token of the preview it confirms', [{ path: 'token', message: 'Required with apply=true' }]);
 		}
 		const bytes = await readFile(upload.filePath);
-		return { file: { name: upload.fileName, bytes }, fields: parsed.data };
+		return { ok: true, file: { name: upload.fileName, bytes }, fields: parsed.data };
 	} finally {
 		await rm(upload.filePath, { force: true });
 	}
@@ -115,7 +120,7 @@ async function receiveImport(c: Context, deps: Deps): Promise<{ file: ImportFile
 export function recordingTranscriptImportRoutes(deps: Deps) {
 	return new Hono<AuthEnv>().post('/', doc.recording, params(recordingImportParamSchema), requireRecordingManager(deps.db), async (c) => {
 		const received = await receiveImport(c, deps);
-		if (received instanceof Response) return received;
+		if (!received.ok) return c.json(received.body, received.status);
 		const { file, fields } = received;
 		const result = await importIntoRecording(deps.db, {
 			recordingId: c.req.valid('param').recordingId,
@@ -135,7 +140,7 @@ export function recordingTranscriptImportRoutes(deps: Deps) {
 export function projectTranscriptImportRoutes(deps: Deps) {
 	return new Hono<AuthEnv>().post('/', doc.project, params(projectImportParamSchema), requireProjectManager(deps.db), async (c) => {
 		const received = await receiveImport(c, deps);
-		if (received instanceof Response) return received;
+		if (!received.ok) return c.json(received.body, received.status);
 		const { file, fields } = received;
 		const result = await importIntoProject(deps.db, {
 			projectId: c.var.projectId,
