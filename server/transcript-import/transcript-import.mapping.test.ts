@@ -3,7 +3,7 @@ import type { LabelStudioTask } from '../interop/label-studio.ts';
 import { emptyDocument, finishDocument, type InteropDocument, type InteropSegment } from '../interop/model.ts';
 import { audioBaseNames, matchTasksToRecordings } from './match-recordings.ts';
 import { MappingError, asciiCode, resolveMapping, type ProjectContext } from './transcript-import.mapping.ts';
-import { countSameSpeakerOverlaps } from './transcript-import.plan.ts';
+import { countSameSpeakerOverlaps, planRecordingImport } from './transcript-import.plan.ts';
 
 const seg = (speaker: string | null, texts: Record<string, string>, dialect: string | null = null): InteropSegment => ({
 	startMs: 0,
@@ -166,5 +166,23 @@ describe(countSameSpeakerOverlaps.name, () => {
 				{ speaker: null, startMs: 100, endMs: 200 }
 			])
 		).toEqual({ total: 2, speakers: ['a'] });
+	});
+});
+
+describe(planRecordingImport.name, () => {
+	it('refuses times outside 0 ≤ start < end even if a reader let them through, and writes nothing for them', () => {
+		const d = doc([{ ...seg('A', { transcript: 'x' }), startMs: -5, endMs: 100 }]);
+		const plan = planRecordingImport({
+			recording: { id: 'r', name: 'r.wav', durationMs: 10_000 },
+			doc: d,
+			mode: 'merge',
+			clip: false,
+			mapping: resolveMapping([d], PROJECT),
+			existing: [],
+			existingEvents: [],
+			userId: null
+		});
+		expect(plan.blocking).toBe(true);
+		expect(plan.dto.warnings.find((w) => w.code === 'invalid_times')).toMatchObject({ blocking: true, count: 1 });
 	});
 });

@@ -34,8 +34,6 @@ export interface PlanInput {
 	mapping: ResolvedMapping;
 	existing: Segment[];
 	existingEvents: RecordingEventRow[];
-	/** What the events' `source` says, e.g. `textgrid a.TextGrid`. */
-	source: string;
 	userId: string | null;
 }
 
@@ -103,6 +101,17 @@ export function planRecordingImport(input: PlanInput): RecordingPlan {
 		}
 		const status = s.status !== null && STATUS_PATTERN.test(s.status) ? s.status : null;
 		incoming.push({ ...s, speaker: speakerKey(s.speaker), texts, dialect, status });
+	}
+	// The readers refuse such times; a segment that gets here anyway is refused, not written.
+	const badTimes = incoming.filter((s) => !(Number.isInteger(s.startMs) && Number.isInteger(s.endMs) && s.startMs >= 0 && s.endMs > s.startMs));
+	if (badTimes.length > 0) {
+		blocking = true;
+		warnings.push({
+			code: 'invalid_times',
+			message: `${badTimes.length} segment(s) do not have 0 ≤ start < end (the first: ${badTimes[0].startMs}–${badTimes[0].endMs} ms${badTimes[0].source ? `, ${badTimes[0].source}` : ''}).`,
+			blocking: true,
+			count: badTimes.length
+		});
 	}
 	if (emptied > 0) {
 		warnings.push({
@@ -224,7 +233,7 @@ export function planRecordingImport(input: PlanInput): RecordingPlan {
 		durationMs: recording.durationMs,
 		totals: preview.totals,
 		bySpeaker: Object.entries(preview.bySpeaker)
-			.map(([key, c]) => ({ ...speakerDisplay(key === NO_SPEAKER ? null : key, mapping, input.existing), ...c }))
+			.map(([key, c]) => ({ ...speakerDisplay(key === NO_SPEAKER ? null : key, mapping), ...c }))
 			.sort((a, b) => (a.code ?? '\uffff').localeCompare(b.code ?? '\uffff', 'en')),
 		// Every segment has a status: one the file does not carry is no news.
 		byLayer: Object.entries(preview.byLayer)
@@ -258,14 +267,13 @@ function displayCode(key: string | null, mapping: ResolvedMapping): string {
 	return key;
 }
 
-function speakerDisplay(key: string | null, mapping: ResolvedMapping, existing: Segment[]) {
+function speakerDisplay(key: string | null, mapping: ResolvedMapping) {
 	if (key === null) return { speakerId: null, code: null, name: null };
 	for (const target of mapping.speakers.values()) {
 		if (target.kind === 'existing' && target.id === key) return { speakerId: key, code: target.code, name: target.name };
 		if (target.kind === 'create' && pendingSpeakerKey(target.code) === key) return { speakerId: key, code: target.code, name: target.name };
 	}
-	// A speaker only the recording's own segments have (a merge keeps them; a replace removes them).
-	void existing;
+	// A speaker only the recording's own segments have (a replace removing them): the UI names it by id.
 	return { speakerId: key, code: null, name: null };
 }
 

@@ -156,7 +156,6 @@ async function prepare(
 	hash.update(JSON.stringify([args.format, options.mode, options.clip === true, canonical(options.mapping ?? {})]));
 	hash.update(JSON.stringify([project.speakers.map((s) => `${s.id}:${s.code}`).sort(), project.layers.map((l) => l.key).sort(), project.tags.map((t) => t.id).sort()]));
 	const plans: RecordingPlan[] = [];
-	const source = `${args.format} ${args.file.name}`;
 	for (const target of targets) {
 		const [existing, events] = await Promise.all([listSegments(db, target.id), listRecordingEvents(db, target.id)]);
 		hash.update(JSON.stringify([target.id, target.durationMs, existing.map((s) => `${s.id}:${s.version}`).sort(), events.map((e) => e.id).sort()]));
@@ -169,7 +168,6 @@ async function prepare(
 				mapping,
 				existing: existing as Segment[],
 				existingEvents: events,
-				source,
 				userId: args.userId
 			})
 		);
