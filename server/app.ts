@@ -12,11 +12,13 @@ import { AppError, apiError } from './lib/errors.ts';
 import { inputGuard } from './lib/input-guard.ts';
 import { BODY_LIMITS, describe, ok } from './lib/openapi.ts';
 import { buildOpenApiDocument, openApiRoutes, type OpenApiDocument } from './openapi.ts';
+import { recordingEventsRoutes } from './events/events.routes.ts';
 import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
 import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
+import { projectTranscriptImportRoutes, recordingTranscriptImportRoutes } from './transcript-import/transcript-import.routes.ts';
 
 /** Routes anyone may call without a session: method + path. Every other /api route needs one. */
 const PUBLIC_ROUTES = new Set([
@@ -55,10 +57,13 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/auth', authRoutes(deps))
 		.route('/projects', projectsRoutes(deps))
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
+		.route('/projects/:projectId/transcript-import', projectTranscriptImportRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
 		.route('/recordings/:recordingId/spectrogram', spectrogramRoutes(deps))
+		.route('/recordings/:recordingId/transcript-import', recordingTranscriptImportRoutes(deps))
+		.route('/recordings/:recordingId/events', recordingEventsRoutes(deps))
 		.route('/segments', segmentsRoutes(deps));
 
 	const app = new Hono()

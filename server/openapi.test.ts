@@ -94,7 +94,9 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			['patch', '/api/projects/{projectId}/speakers/{speakerId}'],
 			['patch', '/api/recordings/{id}'],
 			['get', '/api/recordings/{id}/deletion'],
-			['delete', '/api/recordings/{id}']
+			['delete', '/api/recordings/{id}'],
+			['post', '/api/recordings/{recordingId}/transcript-import'],
+			['post', '/api/projects/{projectId}/transcript-import']
 		] as const;
 		type Op = { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string };
 		for (const [method, path] of settings) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <group>…]`: the performance report of issues 2, 3 and 8. Each group measures in
+ * `npm run bench [-- <group>…]`: the performance report of issues 2, 3, 7 and 8. Each group measures in
  * one run, against baselines taken in the same run where the goal is a ratio; the report prints
  * every figure beside its target, and bench/results/latest.json gets them all as one flat
  * name → number object (plus a timestamped copy to compare runs). Nothing here is a test: vitest
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveMediaTools } from '../../server/media/ffmpeg.ts';
 import { browserGroup } from './groups/browser.ts';
 import { clipGroup } from './groups/clip.ts';
+import { importGroup } from './groups/import.ts';
 import { ingestGroup } from './groups/ingest.ts';
 import { metricsGroup } from './groups/metrics.ts';
 import { savesGroup } from './groups/saves.ts';
@@ -21,7 +22,7 @@ import { passes, TARGETS } from './targets.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;

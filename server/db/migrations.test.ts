@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
 	'login_throttle',
 	'project',
 	'recording',
+	'recording_event',
 	'segment',
 	'segment_revision',
 	'session',

@@ -20,6 +20,7 @@ export interface Database {
 	recording: RecordingTable;
 	segment: SegmentTable;
 	segment_revision: SegmentRevisionTable;
+	recording_event: RecordingEventTable;
 	job: JobTable;
 	instance_setup: InstanceSetupTable;
 	login_throttle: LoginThrottleTable;
@@ -155,11 +156,20 @@ export interface SegmentTable {
 	status: string;
 	/** Optimistic concurrency: every write must name the version it edits. */
 	version: number;
+	/** Where the text came from (SEGMENT_ORIGINS); edits keep it, an import that replaces the text sets it. */
+	origin: Generated<SegmentOrigin>;
 	created_by: string | null;
 	created_at: string;
 	updated_by: string | null;
 	updated_at: string;
 }
+
+/**
+ * `manual`: made in the editor; `import`: read from a transcript file; `machine`: ASR output (its
+ * post-editing is what the review metrics measure); `presegment`: proposed from voice activity.
+ */
+export type SegmentOrigin = 'manual' | 'import' | 'machine' | 'presegment';
+export const SEGMENT_ORIGINS = ['manual', 'import', 'machine', 'presegment'] as const satisfies readonly SegmentOrigin[];
 
 export type RevisionAction = 'create' | 'update' | 'delete' | 'restore';
 
@@ -176,6 +186,23 @@ export interface SegmentRevisionTable {
 	/** JSON snapshot after the change, null on delete. */
 	after: string | null;
 	user_id: string | null;
+	created_at: string;
+}
+
+/** A point (end_ms null) or span of a recording that is not a segment: TextGrid point tiers, Transcriber events. */
+export interface RecordingEventTable {
+	id: string;
+	recording_id: string;
+	time_ms: number;
+	/** null for a point. */
+	end_ms: number | null;
+	/** The tier or kind it came from (a TextGrid point tier's name, a Transcriber event type). */
+	tier: string;
+	label: string;
+	speaker_id: string | null;
+	/** What brought it in, e.g. `textgrid a.TextGrid`. */
+	source: string;
+	created_by: string | null;
 	created_at: string;
 }
 
@@ -211,4 +238,6 @@ export type RecordingUpdate = Updateable<RecordingTable>;
 export type Segment = Selectable<SegmentTable>;
 export type NewSegment = Insertable<SegmentTable>;
 export type SegmentRevision = Selectable<SegmentRevisionTable>;
+export type RecordingEvent = Selectable<RecordingEventTable>;
+export type NewRecordingEvent = Insertable<RecordingEventTable>;
 export type Job = Selectable<JobTable>;

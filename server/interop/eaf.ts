@@ -183,6 +183,15 @@ export function readEaf(bytes: Uint8Array): InteropDocument {
 		if (tier.parent !== null && !tiers.has(tier.parent)) fail(tier.element, `tier "${id}" has PARENT_REF "${tier.parent}", which is not a tier`);
 	}
 
+	const emptyTiers = [...tiers].filter(([, t]) => t.annotations.length === 0).map(([id]) => id);
+	if (emptyTiers.length > 0) {
+		doc.warnings.push({
+			code: 'empty_tier',
+			message: `${emptyTiers.length} tier(s) hold no annotations: ${emptyTiers.map((id) => `"${id}"`).join(', ')}.`,
+			element: emptyTiers.join(', ')
+		});
+	}
+
 	// Top-level tiers → segments, through the same merge as TextGrid tiers.
 	const topLevel: ReadTier[] = [];
 	const topSpeaker = new Map<string, string | null>();

@@ -152,6 +152,14 @@ describe(readTextGrid.name, () => {
 		expect(doc.warnings.map((w) => w.code)).toContain('zero_length_interval');
 	});
 
+	it('reports a tier that leaves its speaker with nothing, not the empty layer tiers of a speaker who has text', () => {
+		const tier = (name: string, text: string) => `"IntervalTier"\n"${name}"\n0\n2\n1\n0\n2\n"${text}"\n`;
+		const grid = `File type = "ooTextFile"\nObject class = "TextGrid"\n\n0\n2\n<exists>\n4\n${tier('A - transcript', 'hi')}${tier('A - notes', '')}${tier('A#2 - transcript', '')}${tier('B', ' ')}`;
+		const doc = readTextGrid(Buffer.from(grid));
+		expect(doc.segments.map((s) => [s.speaker, s.texts])).toEqual([['A', { transcript: 'hi' }]]);
+		expect(doc.warnings.filter((w) => w.code === 'empty_tier')).toEqual([{ code: 'empty_tier', message: '1 tier(s) hold no text: "B".', element: 'B' }]);
+	});
+
 	it.each([
 		['a truncated file', 'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = 2\ntiers? <exists>\nsize = 1\nitem []:\n    item [1]:\n        class = "IntervalTier"\n        name = "A"\n        xmin = 0\n        xmax = 2\n        intervals: size = 2\n        intervals [1]:\n            xmin = 0\n            xmax = 1\n            text = "a"\n', /line 18: the file ends after this line, where the start of interval 2 of tier 1 \("A"\)/],
 		['an unclosed string', 'File type = "ooTextFile"\nObject class = "TextGrid"\n\n0\n2\n<exists>\n1\n"IntervalTier"\n"A\n0\n2\n', /line 9: a "string" is not closed/],

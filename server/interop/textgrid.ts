@@ -269,6 +269,19 @@ export function readTextGrid(bytes: Uint8Array): InteropDocument {
 		}
 		readTiers.push({ name: tier.name, speaker: parsed.speaker, lane: parsed.lane, layer: parsed.layer, intervals });
 	}
+	// An empty tier is worth a word when it leaves its speaker with nothing (a tier someone forgot to
+	// fill); the empty overflow and layer tiers a tier-per-layer export writes are not.
+	const hasText = (t: RawTier) => (t.class === 'IntervalTier' ? t.intervals.some((iv) => iv.text.trim() !== '') : t.points.length > 0);
+	const speakerOf = (t: RawTier) => (t.class === 'IntervalTier' ? parseTierName(t.name).speaker : `\u0000${t.name}`);
+	const speakersWithText = new Set(raw.tiers.filter(hasText).map(speakerOf));
+	const empty = raw.tiers.filter((t) => !hasText(t) && !speakersWithText.has(speakerOf(t)));
+	if (empty.length > 0) {
+		doc.warnings.push({
+			code: 'empty_tier',
+			message: `${empty.length} tier(s) hold no text: ${empty.map((t) => `"${t.name}"`).join(', ')}.`,
+			element: empty.map((t) => t.name).join(', ')
+		});
+	}
 	if (zeroLength > 0) {
 		doc.warnings.push({
 			code: 'zero_length_interval',

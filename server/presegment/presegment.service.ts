@@ -87,6 +87,7 @@ export async function applyProposals(
 				texts: '{}',
 				status: 'new',
 				version: 1,
+				origin: 'presegment',
 				created_by: userId,
 				created_at: now,
 				updated_by: userId,

@@ -164,17 +164,19 @@ describe.each(DB_KINDS)('presegment API on %s', (kind) => {
 			texts: {},
 			status: 'new',
 			version: 1,
+			origin: 'presegment',
 			createdBy: transcriber.id,
 			updatedBy: transcriber.id
 		});
 
 		const rows = await ctx.deps.db
 			.selectFrom('segment')
-			.select(['id', 'start_ms', 'end_ms', 'version'])
+			.select(['id', 'start_ms', 'end_ms', 'version', 'origin'])
 			.where('recording_id', '=', id)
 			.orderBy('start_ms')
 			.execute();
 		expect(rows.map((r) => r.id)).toEqual(body.segments.map((s) => s.id));
+		expect(rows.map((r) => r.origin)).toEqual(['presegment', 'presegment']);
 		const revisions = await ctx.deps.db
 			.selectFrom('segment_revision')
 			.select(['segment_id', 'action', 'version', 'before', 'after', 'user_id'])

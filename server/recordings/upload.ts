@@ -43,11 +43,11 @@ export function checkDeclaredLength(contentLength: string | undefined, maxBytes:
  */
 export async function receiveUpload(
 	request: Request,
-	options: { tmpDir: string; maxBytes: number }
+	options: { tmpDir: string; maxBytes: number; /** Longest text field (default 16 kB); longer is a 400. */ maxFieldBytes?: number }
 ): Promise<ReceivedUpload> {
 	const contentType = request.headers.get('content-type') ?? '';
 	if (!/^multipart\/form-data/i.test(contentType) || !request.body) {
-		throw new AppError(400, 'invalid_request', 'Send the recording as multipart/form-data with a part named "file"');
+		throw new AppError(400, 'invalid_request', 'Send the file as multipart/form-data with a part named "file"');
 	}
 	let parser: busboy.Busboy;
 	try {
@@ -55,7 +55,7 @@ export async function receiveUpload(
 			headers: { 'content-type': contentType },
 			preservePath: true,
 			defParamCharset: 'utf8',
-			limits: { files: 1, fileSize: options.maxBytes, fields: 20, fieldSize: 16 * 1024, parts: 30 }
+			limits: { files: 1, fileSize: options.maxBytes, fields: 20, fieldSize: options.maxFieldBytes ?? 16 * 1024, parts: 30 }
 		});
 	} catch (err) {
 		throw new AppError(400, 'invalid_request', `Malformed multipart request: ${(err as Error).message}`);
@@ -66,7 +66,11 @@ export async function receiveUpload(
 	let received = null as Promise<SavedFile> | null;
 	let fileName = '';
 
-	parser.on('field', (name, value) => {
+	parser.on('field', (name, value, info) => {
+		// busboy cuts a field at the limit without failing: a cut value must not pass for the whole one.
+		if (info.valueTruncated && !failure) {
+			failure = new AppError(400, 'invalid_request', `The field "${name}" is longer than ${formatBytes(options.maxFieldBytes ?? 16 * 1024)}`);
+		}
 		fields[name] = value.normalize('NFC');
 	});
 	parser.on('file', (field, stream, info) => {

@@ -14,6 +14,7 @@ export function toSegmentDto(row: Segment): SegmentDto {
 		texts: parseTexts(row.texts),
 		status: row.status,
 		version: Number(row.version),
+		origin: row.origin,
 		createdBy: row.created_by,
 		createdAt: row.created_at,
 		updatedBy: row.updated_by,
@@ -37,12 +38,18 @@ export function toRevisionDto(row: {
 		segmentId: row.segment_id,
 		version: Number(row.version),
 		action: row.action,
-		before: row.before ? (JSON.parse(row.before) as SegmentDto) : null,
-		after: row.after ? (JSON.parse(row.after) as SegmentDto) : null,
+		before: row.before ? parseSnapshot(row.before) : null,
+		after: row.after ? parseSnapshot(row.after) : null,
 		userId: row.user_id,
 		userName: row.user_name,
 		createdAt: row.created_at
 	};
+}
+
+/** A revision snapshot; those written before segments had an origin were all made by hand. */
+export function parseSnapshot(json: string): SegmentDto {
+	const snapshot = JSON.parse(json) as Omit<SegmentDto, 'origin'> & { origin?: SegmentDto['origin'] };
+	return { ...snapshot, origin: snapshot.origin ?? 'manual' };
 }
 
 export function parseTexts(json: string): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.ts';
-import type { NewSegment, RevisionAction, Segment, SegmentRevisionTable } from '../db/schema.ts';
+import type { RevisionAction, Segment, SegmentRevisionTable } from '../db/schema.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { preparedQuery, type Slots } from '../db/prepared-query.ts';
 
@@ -16,6 +16,7 @@ export const SEGMENT_COLUMNS = [
 	'segment.texts',
 	'segment.status',
 	'segment.version',
+	'segment.origin',
 	'segment.created_by',
 	'segment.created_at',
 	'segment.updated_by',
@@ -145,15 +146,34 @@ export function findSegment(db: Db, id: string) {
 }
 
 /** Inserts a segment unless its id exists (an idempotent replay); true when it was inserted. */
-export async function insertSegment(db: Db, row: NewSegment): Promise<boolean> {
-	const inserted = await db
+export async function insertSegment(db: Db, row: Segment): Promise<boolean> {
+	const { rows } = await insertSegmentRow(db, row);
+	return rows.length > 0;
+}
+
+// Prepared: imports and pre-segmentation insert thousands in one transaction.
+const insertSegmentRow = preparedQuery((db, p: Slots<keyof Segment>) =>
+	db
 		.insertInto('segment')
-		.values(row)
+		.values({
+			id: p.id,
+			recording_id: p.recording_id,
+			start_ms: p.start_ms,
+			end_ms: p.end_ms,
+			speaker_id: p.speaker_id,
+			dialect_tag_id: p.dialect_tag_id,
+			texts: p.texts,
+			status: p.status,
+			version: p.version,
+			origin: p.origin,
+			created_by: p.created_by,
+			created_at: p.created_at,
+			updated_by: p.updated_by,
+			updated_at: p.updated_at
+		})
 		.onConflict((oc) => oc.column('id').doNothing())
 		.returning('id')
-		.executeTakeFirst();
-	return inserted !== undefined;
-}
+);
 
 /** Updates a segment only if it is still at `expectedVersion`; true when it was. */
 export async function updateSegmentIfVersion(
@@ -177,6 +197,7 @@ const updateIfVersion = preparedQuery((db, p: Slots<keyof SegmentWriteFields | '
 			texts: p.texts,
 			status: p.status,
 			version: p.version,
+			origin: p.origin,
 			updated_by: p.updated_by,
 			updated_at: p.updated_at
 		})

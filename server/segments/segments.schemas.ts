@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEGMENT_ORIGINS } from '../db/schema.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { INT32_MAX, errorBodySchema, idSchema, int32, isoDateTime } from '../lib/openapi.ts';
 
@@ -77,6 +78,11 @@ export const segmentDtoSchema = z
 		texts: z.record(z.string(), z.string()).describe('Layer key → text (NFC); layers without text are absent'),
 		status: z.string().describe('Workflow state, e.g. `new`, `transcribed`'),
 		version: z.number().int().min(1).describe('Every write names the version it edits; the answer carries the next'),
+		origin: z
+			.enum(SEGMENT_ORIGINS)
+			.describe(
+				'Where the text came from: `manual` (the editor), `import` (a transcript file), `machine` (ASR output, to be post-edited) or `presegment` (pre-segmentation). Edits keep it; an import that replaces the text sets it.'
+			),
 		createdBy: z.string().nullable(),
 		createdAt: isoDateTime,
 		updatedBy: z.string().nullable(),

@@ -1,9 +1,9 @@
 import type { Db } from '../db/connection.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
-import type { Segment } from '../db/schema.ts';
+import type { Segment, SegmentOrigin } from '../db/schema.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
-import { parseTexts, toRevisionDto, toSegmentDto, type RevisionDto, type SegmentDto } from './segments.mapper.ts';
+import { parseSnapshot, parseTexts, toRevisionDto, toSegmentDto, type RevisionDto, type SegmentDto } from './segments.mapper.ts';
 import {
 	deleteSegmentIfVersion,
 	findRecordingForSegments,
@@ -34,6 +34,8 @@ export interface NewSegmentInput {
 	dialectTagId?: string | null;
 	texts?: Record<string, string>;
 	status?: string;
+	/** Where the text came from; `manual` unless an import or pre-segmentation makes it. */
+	origin?: SegmentOrigin;
 }
 
 export interface SegmentPatch {
@@ -49,7 +51,7 @@ export interface SegmentPatch {
 }
 
 type Recording = NonNullable<Awaited<ReturnType<typeof findRecordingForSegments>>>;
-type ProjectRefs = Awaited<ReturnType<typeof loadProjectRefs>>;
+export type ProjectRefs = Awaited<ReturnType<typeof loadProjectRefs>>;
 
 const notFound = (what: string): SegmentFailure => ({
 	ok: false,
@@ -73,7 +75,7 @@ const conflict = (current: Segment): SegmentFailure => ({
 });
 
 /** The segment's times must lie inside the recording: 0 ≤ start < end ≤ duration. */
-function checkTimes(startMs: number, endMs: number, durationMs: number): SegmentFailure | undefined {
+export function checkTimes(startMs: number, endMs: number, durationMs: number): SegmentFailure | undefined {
 	if (!(durationMs > 0)) {
 		return { ok: false, status: 409, body: apiError('not_ready', "The recording's duration is not known yet") };
 	}
@@ -126,8 +128,9 @@ function checkRefs(
 	return unknownLayers(Object.keys(row.texts), refs.layerKeys);
 }
 
-function buildNewSegment(
-	recording: Recording,
+/** A new segment's row from its input, checked (times inside the recording, references of its project). */
+export function buildNewSegment(
+	recording: Pick<Recording, 'id' | 'duration_ms'>,
 	refs: ProjectRefs,
 	input: NewSegmentInput,
 	userId: string | null
@@ -150,6 +153,7 @@ function buildNewSegment(
 		texts: JSON.stringify(texts),
 		status: input.status ?? 'new',
 		version: 1,
+		origin: input.origin ?? 'manual',
 		created_by: userId,
 		created_at: now,
 		updated_by: userId,
@@ -200,6 +204,44 @@ export async function insertNewSegment(trx: Db, row: Segment, userId: string | n
 		userId
 	});
 	return segment;
+}
+
+/**
+ * Writes `next` over `current` if the row is still at current's version, with its 'update'
+ * revision (inside the caller's transaction); null when another writer got there first.
+ */
+export async function writeSegmentUpdate(trx: Db, current: Segment, next: Segment, userId: string | null): Promise<SegmentDto | null> {
+	const { id: _id, recording_id: _r, created_by: _cb, created_at: _ca, ...fields } = next;
+	if (!(await updateSegmentIfVersion(trx, current.id, current.version, fields))) return null;
+	const segment = toSegmentDto(next);
+	await insertRevision(trx, {
+		segmentId: current.id,
+		recordingId: current.recording_id,
+		version: next.version,
+		action: 'update',
+		before: toSegmentDto(current),
+		after: segment,
+		userId
+	});
+	return segment;
+}
+
+/**
+ * Deletes `current` if the row is still at its version, keeping it in the history as a 'delete'
+ * revision (inside the caller's transaction); false when it moved on or is gone.
+ */
+export async function removeSegment(trx: Db, current: Segment, userId: string | null): Promise<boolean> {
+	if (!(await deleteSegmentIfVersion(trx, current.id, current.version))) return false;
+	await insertRevision(trx, {
+		segmentId: current.id,
+		recordingId: current.recording_id,
+		version: current.version,
+		action: 'delete',
+		before: toSegmentDto(current),
+		after: null,
+		userId
+	});
+	return true;
 }
 
 /**
@@ -314,22 +356,12 @@ export async function updateSegment(
 			if (badLayer) return badLayer;
 		}
 
-		const { id: _id, recording_id: _r, created_by: _cb, created_at: _ca, ...fields } = next;
-		if (!(await updateSegmentIfVersion(trx, id, current.version, fields))) {
+		const segment = await writeSegmentUpdate(trx, current, next, userId);
+		if (!segment) {
 			// Another writer got in between our read and our update (PostgreSQL's read committed).
 			const latest = await findSegment(trx, id);
 			return latest ? conflict(latest) : notFound('Segment');
 		}
-		const segment = toSegmentDto(next);
-		await insertRevision(trx, {
-			segmentId: id,
-			recordingId: current.recording_id,
-			version: next.version,
-			action: 'update',
-			before: toSegmentDto(current),
-			after: segment,
-			userId
-		});
 		return { ok: true, segment };
 	});
 }
@@ -344,19 +376,10 @@ export async function deleteSegment(
 		const current = await findSegment(trx, id);
 		if (!current) return notFound('Segment');
 		if (current.version !== version) return conflict(current);
-		if (!(await deleteSegmentIfVersion(trx, id, version))) {
+		if (!(await removeSegment(trx, current, userId))) {
 			const latest = await findSegment(trx, id);
 			return latest ? conflict(latest) : notFound('Segment');
 		}
-		await insertRevision(trx, {
-			segmentId: id,
-			recordingId: current.recording_id,
-			version: current.version,
-			action: 'delete',
-			before: toSegmentDto(current),
-			after: null,
-			userId
-		});
 		return { ok: true };
 	});
 }
@@ -376,7 +399,7 @@ export async function restoreSegment(
 		if (!revision) return notFound('Revision');
 		const snapshotJson = revision.action === 'delete' ? revision.before : revision.after;
 		if (!snapshotJson) return notFound('Revision snapshot');
-		const snapshot = JSON.parse(snapshotJson) as SegmentDto;
+		const snapshot = parseSnapshot(snapshotJson);
 
 		const recording = await findRecordingForSegments(trx, revision.recording_id);
 		if (!recording) return notFound('Recording');
@@ -402,6 +425,7 @@ export async function restoreSegment(
 			texts: JSON.stringify(texts),
 			status: snapshot.status,
 			version: nextVersion,
+			origin: current?.origin ?? snapshot.origin ?? 'manual',
 			created_by: current?.created_by ?? snapshot.createdBy ?? userId,
 			created_at: current?.created_at ?? snapshot.createdAt ?? now,
 			updated_by: userId,
@@ -448,6 +472,7 @@ function pickSegment(row: Segment): Segment {
 		texts: row.texts,
 		status: row.status,
 		version: Number(row.version),
+		origin: row.origin,
 		created_by: row.created_by,
 		created_at: row.created_at,
 		updated_by: row.updated_by,

@@ -173,3 +173,20 @@ export const recordingUrls = {
 	audio: (id: string) => `/api/recordings/${encodeURIComponent(id)}/audio`,
 	upload: (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}/recordings`
 };
+
+/** Where a transcript import is sent (multipart): into one recording, or a Label Studio export into a project. */
+export const transcriptImportUrls = {
+	recording: (id: string) => `/api/recordings/${encodeURIComponent(id)}/transcript-import`,
+	project: (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}/transcript-import`
+};
+
+/**
+ * POSTs a multipart form (the typed client has no form schema for these routes: the file is
+ * streamed by the server, not validated as a body) and resolves to the 2xx JSON body typed `T`
+ * (from types.ts, inferred from the route), or throws an ApiError.
+ */
+export async function postForm<T>(url: string, form: FormData, init: RequestInit = {}): Promise<T> {
+	const res = await withSessionCheck(globalThis.fetch)(url, { ...init, method: 'POST', body: form });
+	if (!res.ok) throw await ApiError.from(res);
+	return (await res.json()) as T;
+}

@@ -31,5 +31,15 @@ export type RecordingDto = InferResponseType<A['recordings'][':id']['$get'], 200
 export type RecordingState = RecordingDto['state'];
 export type RecordingDeletion = InferResponseType<A['recordings'][':id']['deletion']['$get'], 200>['deletion'];
 
+type RecordingImport = A['recordings'][':recordingId']['transcript-import']['$post'];
+type ProjectImport = A['projects'][':projectId']['transcript-import']['$post'];
+/** The answer to a transcript import without apply: what would change (server/transcript-import). */
+export type TranscriptImportPreview = InferResponseType<RecordingImport, 200>['preview'];
+export type TranscriptImportApplied = InferResponseType<RecordingImport, 201>;
+export type ProjectImportPreview = InferResponseType<ProjectImport, 200>['preview'];
+export type ProjectImportApplied = InferResponseType<ProjectImport, 201>;
+export type ImportWarning = TranscriptImportPreview['warnings'][number];
+export type ImportMapping = TranscriptImportPreview['mapping'];
+
 /** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
 export type { ApiErrorBody } from '$server/lib/errors';
