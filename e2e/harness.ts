@@ -163,7 +163,8 @@ export function makeTestAudio(dir: string, seconds = 5, name = 'greeting.wav'): 
 		testFfmpeg(),
 		[
 			'-hide_banner', '-nostdin', '-y', ...input,
-			'-af', `atrim=0:${sound},apad=whole_dur=${seconds}`,
+			// apad then -t, not apad=whole_dur: the npm-shipped ffmpeg (4.1) predates whole_dur.
+			'-af', `atrim=0:${sound},apad`, '-t', String(seconds),
 			'-ar', '22050', '-ac', '1', out
 		],
 		{ encoding: 'utf8' }
