@@ -15,6 +15,7 @@ import { buildOpenApiDocument, openApiRoutes, type OpenApiDocument } from './ope
 import { recordingEventsRoutes } from './events/events.routes.ts';
 import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
+import { recordingReviewRoutes, reviewSettingsRoutes, segmentReviewRoutes } from './review/review.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
 import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
@@ -58,13 +59,16 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects', projectsRoutes(deps))
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
 		.route('/projects/:projectId/transcript-import', projectTranscriptImportRoutes(deps))
+		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
 		.route('/recordings/:recordingId/spectrogram', spectrogramRoutes(deps))
 		.route('/recordings/:recordingId/transcript-import', recordingTranscriptImportRoutes(deps))
 		.route('/recordings/:recordingId/events', recordingEventsRoutes(deps))
-		.route('/segments', segmentsRoutes(deps));
+		.route('/recordings/:recordingId/review', recordingReviewRoutes(deps))
+		.route('/segments', segmentsRoutes(deps))
+		.route('/segments', segmentReviewRoutes(deps));
 
 	const app = new Hono()
 		.onError((err, c) => handleError(err, c, deps))

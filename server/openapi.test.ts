@@ -96,7 +96,8 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			['get', '/api/recordings/{id}/deletion'],
 			['delete', '/api/recordings/{id}'],
 			['post', '/api/recordings/{recordingId}/transcript-import'],
-			['post', '/api/projects/{projectId}/transcript-import']
+			['post', '/api/projects/{projectId}/transcript-import'],
+			['put', '/api/projects/{projectId}/review-settings']
 		] as const;
 		type Op = { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string };
 		for (const [method, path] of settings) {

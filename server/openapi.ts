@@ -48,7 +48,8 @@ export async function buildOpenApiDocument(
 				{ name: 'speakers' },
 				{ name: 'recordings' },
 				{ name: 'media' },
-				{ name: 'segments' }
+				{ name: 'segments' },
+				{ name: 'review' }
 			],
 			components: {
 				securitySchemes: {

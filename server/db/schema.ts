@@ -24,6 +24,10 @@ export interface Database {
 	job: JobTable;
 	instance_setup: InstanceSetupTable;
 	login_throttle: LoginThrottleTable;
+	review_settings: ReviewSettingsTable;
+	segment_review: SegmentReviewTable;
+	qa_batch: QaBatchTable;
+	qa_batch_item: QaBatchItemTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -223,6 +227,75 @@ export interface JobTable {
 	updated_at: string;
 }
 
+/** A project's review setup; absent = the defaults (server/review/review-settings.ts). */
+export interface ReviewSettingsTable {
+	project_id: string;
+	/** JSON array of 1–3 stages `{ nameEn, nameZh }`, in review order. */
+	stages: string;
+	/** JSON array of error categories `{ key, nameEn, nameZh }`. */
+	categories: string;
+	/** Largest sample error rate (CER, 0–1) at which a QA batch is accepted. */
+	qa_threshold: number;
+	updated_at: string;
+}
+
+export type ReviewDecision = 'accept' | 'correct' | 'reject';
+export const REVIEW_DECISIONS = ['accept', 'correct', 'reject'] as const satisfies readonly ReviewDecision[];
+
+/** Append-only: a reviewer's decision beside the segment, which keeps the transcriber's text. */
+export interface SegmentReviewTable {
+	id: string;
+	segment_id: string;
+	recording_id: string;
+	task_id: string | null;
+	/** 1-based review stage. */
+	stage: number;
+	/** The segment version the reviewer saw; an edit of the segment after it supersedes the review. */
+	base_version: number;
+	reviewer_id: string | null;
+	decision: ReviewDecision;
+	/** JSON of the fields the reviewer changed (texts per layer, speakerId, dialectTagId, startMs, endMs), for `correct`. */
+	corrected: string | null;
+	/** JSON array of error category keys. */
+	categories: string;
+	comment: string;
+	created_at: string;
+}
+
+export type QaBatchState = 'open' | 'accepted' | 'returned';
+
+export interface QaBatchTable {
+	id: string;
+	project_id: string;
+	stage: number;
+	/** Share of each stratum sampled, 0 < percent ≤ 100. */
+	percent: number;
+	seed: string;
+	/** The project's threshold when the batch was drawn. */
+	threshold: number;
+	/** JSON `{ recordingIds }` (or `taskIds`): the work the batch covers. */
+	scope: string;
+	/** Segments in the scope when the sample was drawn. */
+	population: number;
+	state: QaBatchState;
+	/** The sample's CER when decided. */
+	error_rate: number | null;
+	created_by: string | null;
+	created_at: string;
+	decided_by: string | null;
+	decided_at: string | null;
+}
+
+export interface QaBatchItemTable {
+	batch_id: string;
+	segment_id: string;
+	recording_id: string;
+	/** `<transcriber id>|<dialect tag id>` the segment was drawn from. */
+	stratum: string;
+	/** Order in the sample (review order). */
+	position: number;
+}
+
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Session = Selectable<SessionTable>;
@@ -241,3 +314,5 @@ export type SegmentRevision = Selectable<SegmentRevisionTable>;
 export type RecordingEvent = Selectable<RecordingEventTable>;
 export type NewRecordingEvent = Insertable<RecordingEventTable>;
 export type Job = Selectable<JobTable>;
+export type SegmentReview = Selectable<SegmentReviewTable>;
+export type QaBatch = Selectable<QaBatchTable>;

@@ -1,0 +1,103 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
+import type { Deps } from '../deps.ts';
+import { notFound } from '../lib/http.ts';
+import { describe, errorBodySchema, errors, jsonBody, ok, params } from '../lib/openapi.ts';
+import { requireProjectManager } from '../projects/project-access.ts';
+import { findProjectId } from '../projects/projects.repository.ts';
+import { projectParamsSchema } from '../projects/projects.schemas.ts';
+import { segmentParamSchema, versionConflictSchema } from '../segments/segments.schemas.ts';
+import { reviewAccessForProject } from './review-access.ts';
+import { loadReviewSettings, saveReviewSettings } from './review.repository.ts';
+import {
+	createReviewSchema,
+	recordingReviewSchema,
+	reviewCreatedSchema,
+	reviewListSchema,
+	reviewRecordingParamSchema,
+	reviewSettingsEnvelopeSchema,
+	reviewSettingsSchema
+} from './review.schemas.ts';
+import { loadRecordingReview, segmentReviews, submitReview } from './review.service.ts';
+
+const doc = {
+	settings: describe({
+		tags: ['review'],
+		summary: "The project's review stages, error categories and QA threshold (defaults until saved)",
+		responses: { 200: ok(reviewSettingsEnvelopeSchema), ...errors({ 404: 'Project not found' }) }
+	}),
+	putSettings: describe({
+		tags: ['review'],
+		summary: 'Replace the review stages (1–3), error categories and QA threshold',
+		description: 'Reviews keep the category keys and stage numbers they were made with.',
+		responses: { 200: ok(reviewSettingsEnvelopeSchema) }
+	}),
+	recording: describe({
+		tags: ['review'],
+		summary: "A recording's segments with their reviews and accepted versions (the review view)",
+		responses: { 200: ok(recordingReviewSchema), ...errors({ 404: 'Recording not found' }) }
+	}),
+	create: describe({
+		tags: ['review'],
+		summary: 'Accept, correct or reject a segment at a review stage (stored beside it; the segment keeps its text)',
+		description:
+			"A correction names only the fields it changes, against what the reviewer saw (the accepted version of the earlier stages). The segment's last editor may not review it.",
+		responses: {
+			201: ok(reviewCreatedSchema, 'Recorded'),
+			...errors({
+				403: 'Not a reviewer of the project (`forbidden`), or your own work (`own_work`)',
+				404: 'Segment not found',
+				422: '`unknown_stage`, `unknown_category`, `no_correction`, `correction_not_allowed`, `invalid_times`, `unknown_speaker`, `unknown_tag` or `unknown_layer`'
+			}),
+			409: ok(
+				z.union([versionConflictSchema, errorBodySchema]),
+				'The segment changed since you loaded it (`version_conflict`, with `segment`), or the stage before has not let it through (`stage_not_ready`)'
+			)
+		}
+	}),
+	list: describe({
+		tags: ['review'],
+		summary: "A segment's reviews, newest first (also superseded ones and those of a deleted segment)",
+		responses: { 200: ok(reviewListSchema), ...errors({ 404: 'Segment not found' }) }
+	})
+};
+
+/** Review settings of a project; mounted under /api/projects/:projectId/review-settings. */
+export function reviewSettingsRoutes({ db }: Deps) {
+	return new Hono<AuthEnv>()
+		.get('/', doc.settings, params(projectParamsSchema), async (c) => {
+			const projectId = await findProjectId(db, c.req.valid('param').projectId);
+			const access = projectId ? await reviewAccessForProject(db, c.var.user, projectId) : null;
+			if (!access?.can.read) return notFound(c, 'Project');
+			return c.json({ settings: await loadReviewSettings(db, access.projectId) }, 200);
+		})
+		.put('/', doc.putSettings, params(projectParamsSchema), requireProjectManager(db), jsonBody(reviewSettingsSchema), async (c) => {
+			await saveReviewSettings(db, c.var.projectId, c.req.valid('json'));
+			return c.json({ settings: await loadReviewSettings(db, c.var.projectId) }, 200);
+		});
+}
+
+/** The review view of a recording; mounted under /api/recordings/:recordingId/review. */
+export function recordingReviewRoutes({ db }: Deps) {
+	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), async (c) => {
+		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user);
+		if (!review) return notFound(c, 'Recording');
+		return c.json(review, 200);
+	});
+}
+
+/** Decisions on one segment; mounted under /api/segments beside the segment routes. */
+export function segmentReviewRoutes({ db }: Deps) {
+	return new Hono<AuthEnv>()
+		.post('/:id/reviews', doc.create, params(segmentParamSchema), jsonBody(createReviewSchema), async (c) => {
+			const result = await submitReview(db, { segmentId: c.req.valid('param').id, user: c.var.user, input: c.req.valid('json') });
+			if (!result.ok) return c.json(result.body, result.status);
+			return c.json({ review: result.review, entry: result.entry }, 201);
+		})
+		.get('/:id/reviews', doc.list, params(segmentParamSchema), async (c) => {
+			const reviews = await segmentReviews(db, c.req.valid('param').id, c.var.user);
+			if (!reviews) return notFound(c, 'Segment');
+			return c.json({ reviews }, 200);
+		});
+}
