@@ -15,7 +15,8 @@ import { buildOpenApiDocument, openApiRoutes, type OpenApiDocument } from './ope
 import { recordingEventsRoutes } from './events/events.routes.ts';
 import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
-import { recordingReviewRoutes, reviewSettingsRoutes, segmentReviewRoutes } from './review/review.routes.ts';
+import { projectQaRoutes, qaBatchRoutes } from './review/qa.routes.ts';
+import { recordingMetricsRoutes, recordingReviewRoutes, reviewSettingsRoutes, segmentReviewRoutes } from './review/review.routes.ts';
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
 import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
@@ -60,6 +61,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
 		.route('/projects/:projectId/transcript-import', projectTranscriptImportRoutes(deps))
 		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))
+		.route('/projects/:projectId/qa-batches', projectQaRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
@@ -67,6 +69,8 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/recordings/:recordingId/transcript-import', recordingTranscriptImportRoutes(deps))
 		.route('/recordings/:recordingId/events', recordingEventsRoutes(deps))
 		.route('/recordings/:recordingId/review', recordingReviewRoutes(deps))
+		.route('/recordings/:recordingId/metrics', recordingMetricsRoutes(deps))
+		.route('/qa-batches', qaBatchRoutes(deps))
 		.route('/segments', segmentsRoutes(deps))
 		.route('/segments', segmentReviewRoutes(deps));
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/http.ts';
-import { describe, errorBodySchema, errors, jsonBody, ok, params } from '../lib/openapi.ts';
+import { describe, errorBodySchema, errors, jsonBody, ok, params, query } from '../lib/openapi.ts';
 import { requireProjectManager } from '../projects/project-access.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { projectParamsSchema } from '../projects/projects.schemas.ts';
@@ -12,6 +12,8 @@ import { reviewAccessForProject } from './review-access.ts';
 import { loadReviewSettings, saveReviewSettings } from './review.repository.ts';
 import {
 	createReviewSchema,
+	metricsQuerySchema,
+	recordingMetricsSchema,
 	recordingReviewSchema,
 	reviewCreatedSchema,
 	reviewListSchema,
@@ -19,7 +21,7 @@ import {
 	reviewSettingsEnvelopeSchema,
 	reviewSettingsSchema
 } from './review.schemas.ts';
-import { loadRecordingReview, segmentReviews, submitReview } from './review.service.ts';
+import { loadRecordingReview, recordingMetrics, segmentReviews, submitReview } from './review.service.ts';
 
 const doc = {
 	settings: describe({
@@ -56,6 +58,13 @@ const doc = {
 			)
 		}
 	}),
+	metrics: describe({
+		tags: ['review'],
+		summary: "CER/WER of the transcriber's version against the accepted version, and agreement on dialect tags and speakers",
+		description:
+			'Over the reviewed segments (unreviewed ones have no accepted version). Normalizations are flags (`nfkc=1&stripPunct=1`); `unit` is char (CER, default), mixed or word (WER). Double transcriptions (variants), when present, are compared too.',
+		responses: { 200: ok(recordingMetricsSchema), ...errors({ 404: 'Recording not found', 422: 'No such text layer (`unknown_layer`)' }) }
+	}),
 	list: describe({
 		tags: ['review'],
 		summary: "A segment's reviews, newest first (also superseded ones and those of a deleted segment)",
@@ -84,6 +93,16 @@ export function recordingReviewRoutes({ db }: Deps) {
 		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user);
 		if (!review) return notFound(c, 'Recording');
 		return c.json(review, 200);
+	});
+}
+
+/** Review metrics of a recording; mounted under /api/recordings/:recordingId/metrics. */
+export function recordingMetricsRoutes({ db }: Deps) {
+	return new Hono<AuthEnv>().get('/', doc.metrics, params(reviewRecordingParamSchema), query(metricsQuerySchema), async (c) => {
+		const { layer, ...score } = c.req.valid('query');
+		const result = await recordingMetrics(db, { recordingId: c.req.valid('param').recordingId, user: c.var.user, layer, score });
+		if (!result.ok) return c.json(result.body, result.status as 404 | 422);
+		return c.json(result.metrics, 200);
 	});
 }
 

@@ -155,3 +155,125 @@ export const metricsQuerySchema = z.object({
 export type ReviewDto = z.infer<typeof reviewDtoSchema>;
 export type SegmentReviewEntryDto = z.infer<typeof segmentReviewEntrySchema>;
 export type RecordingReviewDto = z.infer<typeof recordingReviewSchema>;
+
+export const errorCountsSchema = z
+	.object({
+		correct: z.number().int(),
+		substitutions: z.number().int(),
+		deletions: z.number().int(),
+		insertions: z.number().int(),
+		refLength: z.number().int().describe('N: tokens of the reference (the accepted text)'),
+		errors: z.number().int(),
+		errorRate: z.number().nullable().describe('(S + D + I) / N; null when N = 0')
+	})
+	.meta({ id: 'ErrorCounts' });
+
+export const confusionMatrixSchema = z
+	.object({
+		categories: z.array(z.string()).describe('Row and column order'),
+		counts: z.array(z.array(z.number().int())).describe('counts[i][j]: first said categories[i], second categories[j]'),
+		n: z.number().int(),
+		excluded: z.number().int().describe('Items left out because a label was missing')
+	})
+	.meta({ id: 'ConfusionMatrix' });
+
+export const kappaSchema = z
+	.object({
+		kappa: z.number().nullable(),
+		observedAgreement: z.number().nullable(),
+		expectedAgreement: z.number().nullable(),
+		matrix: confusionMatrixSchema
+	})
+	.meta({ id: 'CohenKappa' });
+
+export const alphaSchema = z
+	.object({
+		alpha: z.number().nullable(),
+		pairableUnits: z.number().int(),
+		pairableValues: z.number().int(),
+		categories: z.array(z.string()),
+		observedDisagreement: z.number().nullable(),
+		expectedDisagreement: z.number().nullable()
+	})
+	.meta({ id: 'KrippendorffAlpha' });
+
+export const labelAgreementSchema = z.object({ dialectTags: kappaSchema, speakers: kappaSchema });
+
+export const recordingMetricsSchema = z
+	.object({
+		layer: z.string().describe('The text layer scored'),
+		unit: z.string(),
+		normalization: z.array(z.string()).describe('Normalizations applied, in order'),
+		transcriberVsAccepted: z.object({
+			total: errorCountsSchema,
+			reviewedSegments: z.number().int(),
+			items: z.array(z.object({ segmentId: z.string(), state: z.enum(REVIEW_STATES), counts: errorCountsSchema }))
+		}),
+		agreement: labelAgreementSchema.describe("Transcriber vs accepted version on the reviewed segments' dialect tags (codes) and speakers (codes)"),
+		variants: z
+			.object({
+				count: z.number().int(),
+				text: z.object({ aAsRef: errorCountsSchema, bAsRef: errorCountsSchema, symmetricErrorRate: z.number().nullable() }).nullable(),
+				dialectTags: alphaSchema,
+				speakers: alphaSchema,
+				dialectTagMatrix: confusionMatrixSchema.nullable().describe('Variants 0 and 1, time-overlapping segments')
+			})
+			.nullable()
+			.describe('Between double transcriptions, when the recording has more than one variant')
+	})
+	.meta({ id: 'RecordingMetrics' });
+
+export type RecordingMetricsDto = z.infer<typeof recordingMetricsSchema>;
+
+export const createQaBatchSchema = z.object({
+	recordingIds: z.array(z.string().regex(ID_PATTERN, 'Not a recording id')).min(1).max(1000).describe('The work the batch covers'),
+	percent: z.number().gt(0).max(100).describe('Share of each stratum (transcriber × dialect tag) to review'),
+	seed: z.string().trim().min(1).max(100).optional().describe('Same seed, same segments → same sample; random when absent'),
+	stage: z.number().int().min(1).max(MAX_REVIEW_STAGES).default(1)
+});
+
+export const qaStratumSchema = z.object({
+	transcriberId: z.string().nullable(),
+	dialectTagId: z.string().nullable(),
+	population: z.number().int(),
+	sampled: z.number().int()
+});
+
+export const qaBatchDtoSchema = z
+	.object({
+		id: z.string(),
+		projectId: z.string(),
+		stage: z.number().int(),
+		percent: z.number(),
+		seed: z.string(),
+		threshold: z.number(),
+		recordingIds: z.array(z.string()),
+		population: z.number().int(),
+		sampled: z.number().int(),
+		state: z.enum(['open', 'accepted', 'returned']),
+		errorRate: z.number().nullable().describe("The sample's error rate once decided"),
+		createdBy: z.string().nullable(),
+		createdAt: isoDateTime,
+		decidedBy: z.string().nullable(),
+		decidedAt: isoDateTime.nullable()
+	})
+	.meta({ id: 'QaBatch' });
+
+export const qaBatchDetailSchema = z.object({
+	batch: qaBatchDtoSchema,
+	strata: z.array(qaStratumSchema),
+	items: z.array(
+		z.object({
+			segmentId: z.string(),
+			recordingId: z.string(),
+			position: z.number().int(),
+			state: z.enum(REVIEW_STATES).describe('Review state at the batch stage (unreviewed until decided there)')
+		})
+	),
+	progress: z.object({ decided: z.number().int(), sampled: z.number().int() }),
+	sampleScore: errorCountsSchema.describe('Error counts over the decided part of the sample so far')
+});
+
+export const qaBatchListSchema = z.object({ batches: z.array(qaBatchDtoSchema) });
+export const qaBatchParamSchema = z.object({ batchId: idSchema('QA batch') });
+export type QaBatchDetailDto = z.infer<typeof qaBatchDetailSchema>;

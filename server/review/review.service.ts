@@ -3,14 +3,16 @@ import { inWriteTransaction } from '../db/write-batch.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { toSegmentDto, type SegmentDto } from '../segments/segments.mapper.ts';
-import { findRecordingForSegments, findSegment, listSegments, loadProjectRefs } from '../segments/segments.repository.ts';
+import type { ScoreOptions } from '../metrics/score.ts';
+import { findRecordingForSegments, findSegment, listLayerKeys, listSegments, loadProjectRefs } from '../segments/segments.repository.ts';
 import { checkTimes } from '../segments/segments.service.ts';
 import type { UserDto } from '../users/users.mapper.ts';
 import { acceptedVersion, applyCorrection, type Correction, type ReviewableFields } from './accepted-version.ts';
 import { reviewAccessForRecording } from './review-access.ts';
 import { toReviewDto, toReviewEntry } from './review.mapper.ts';
 import { insertReview, listRecordingReviews, listSegmentReviews, loadReviewSettings } from './review.repository.ts';
-import type { CreateReviewInput, RecordingReviewDto, ReviewDto, SegmentReviewEntryDto } from './review.schemas.ts';
+import type { CreateReviewInput, RecordingMetricsDto, RecordingReviewDto, ReviewDto, SegmentReviewEntryDto } from './review.schemas.ts';
+import { primaryLayerKey, projectCodes, reviewMetrics } from './review-metrics.ts';
 import type { ReviewSettings } from './review-settings.ts';
 
 export type ReviewFailure = { ok: false; status: 403 | 404 | 409 | 422; body: ApiErrorBody & { segment?: SegmentDto } };
@@ -196,4 +198,19 @@ async function checkCorrection(
 	const keys = Object.keys(corrected.texts ?? {}).filter((k) => !refs.layerKeys.has(k));
 	if (keys.length > 0) return fail(422, 'unknown_layer', `This project has no text layer ${keys.join(', ')}`, { keys });
 	return undefined;
+}
+
+/** CER/WER and tag/speaker agreement of a recording's reviewed segments (the review view's summary). */
+export async function recordingMetrics(
+	db: Db,
+	options: { recordingId: string; user: User; layer?: string; score: ScoreOptions }
+): Promise<{ ok: true; metrics: RecordingMetricsDto } | ReviewFailure> {
+	const access = await reviewAccessForRecording(db, options.user, options.recordingId);
+	if (!access?.can.read) return fail(404, 'not_found', 'Recording not found');
+	const review = (await loadRecordingReview(db, options.recordingId, options.user))!;
+	const layers = await listLayerKeys(db, access.projectId);
+	const layerKey = options.layer ?? (await primaryLayerKey(db, access.projectId));
+	if (!layers.includes(layerKey)) return fail(422, 'unknown_layer', `This project has no text layer ${layerKey}`, { keys: [layerKey] });
+	const codes = await projectCodes(db, access.projectId);
+	return { ok: true, metrics: { ...reviewMetrics(review.segments, { layerKey, score: options.score, ...codes }), variants: null } };
 }

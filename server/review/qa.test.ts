@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectDto } from '../projects/projects.mapper.ts';
+import type { SegmentDto } from '../segments/segments.mapper.ts';
+import { insertTestRecording } from '../segments/test-fixtures.ts';
+import { createTestContext, type TestContext } from '../test/context.ts';
+import { DB_KINDS } from '../test/db.ts';
+import type { QaBatchDetailDto, RecordingMetricsDto } from './review.schemas.ts';
+
+type Who = { id: string; cookie: string };
+
+describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
+	let ctx: TestContext;
+	let admin: Who;
+	let ann: Who;
+	let bo: Who;
+	let reviewer: Who;
+	let project: ProjectDto;
+	let recordings: string[];
+	const segments: SegmentDto[] = [];
+
+	const tag = (code: string) => project.dialectTags.find((t) => t.code === code)!.id;
+
+	beforeAll(async () => {
+		ctx = await createTestContext(kind);
+		admin = await ctx.createUser('admin');
+		ann = await ctx.createUser('transcriber');
+		bo = await ctx.createUser('transcriber');
+		reviewer = await ctx.createUser('reviewer');
+		project = (await (await ctx.json('POST', '/api/projects', { name: 'QA' }, admin.cookie)).json()).project;
+		recordings = [
+			(await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id,
+			(await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id
+		];
+		// ann: 20 yue + 10 wuu on the first recording; bo: 10 yue on the second.
+		const plan: [Who, string, string, number][] = [
+			[ann, recordings[0], 'yue', 20],
+			[ann, recordings[0], 'wuu', 10],
+			[bo, recordings[1], 'yue', 10]
+		];
+		let t = 0;
+		for (const [who, recordingId, code, n] of plan) {
+			for (let i = 0; i < n; i++, t += 2000) {
+				const res = await ctx.json(
+					'POST',
+					`/api/recordings/${recordingId}/segments`,
+					{ startMs: t, endMs: t + 1500, dialectTagId: tag(code), texts: { transcript: '我哋今日去饮茶' } },
+					who.cookie
+				);
+				segments.push((await res.json()).segment);
+			}
+		}
+	});
+	afterAll(() => ctx.close());
+
+	const draw = (body: Record<string, unknown>, who = reviewer) => ctx.json('POST', `/api/projects/${project.slug}/qa-batches`, body, who.cookie);
+
+	it('draws a stratified sample, reproducible from its seed', async () => {
+		const res = await draw({ recordingIds: recordings, percent: 20, seed: 'week-49' });
+		expect(res.status).toBe(201);
+		const first: QaBatchDetailDto = await res.json();
+		expect(first.batch).toMatchObject({ population: 40, sampled: 8, seed: 'week-49', state: 'open', stage: 1 });
+		const strata = Object.fromEntries(first.strata.map((s) => [`${s.transcriberId}|${s.dialectTagId}`, [s.population, s.sampled]]));
+		expect(strata).toEqual({ [`${ann.id}|${tag('yue')}`]: [20, 4], [`${ann.id}|${tag('wuu')}`]: [10, 2], [`${bo.id}|${tag('yue')}`]: [10, 2] });
+		const again: QaBatchDetailDto = await (await draw({ recordingIds: [...recordings].reverse(), percent: 20, seed: 'week-49' })).json();
+		expect(again.items.map((i) => i.segmentId)).toEqual(first.items.map((i) => i.segmentId));
+		const random: QaBatchDetailDto = await (await draw({ recordingIds: recordings, percent: 20 })).json();
+		expect(random.batch.seed).toMatch(/^[0-9a-f]{12}$/);
+		const list = await ctx.json('GET', `/api/projects/${project.id}/qa-batches`, undefined, ann.cookie);
+		expect((await list.json()).batches).toHaveLength(3);
+	});
+
+	it('refuses transcribers, unknown recordings and empty scopes', async () => {
+		expect((await draw({ recordingIds: recordings, percent: 20 }, ann)).status).toBe(403);
+		expect((await draw({ recordingIds: ['0'.repeat(20)], percent: 20 })).status).toBe(404);
+		const empty = (await insertTestRecording(ctx.deps.db, { projectId: project.id })).id;
+		expect((await draw({ recordingIds: [empty], percent: 20 })).status).toBe(422);
+		expect((await draw({ recordingIds: recordings, percent: 0 })).status).toBe(400);
+	});
+
+	async function reviewSample(detail: QaBatchDetailDto, corrections: number) {
+		for (const [i, item] of detail.items.entries()) {
+			const s = segments.find((x) => x.id === item.segmentId)!;
+			const body =
+				i < corrections
+					? { decision: 'correct', corrected: { texts: { transcript: '我哋今日去飲茶' } }, categories: ['substitution'] }
+					: { decision: 'accept' };
+			const res = await ctx.json('POST', `/api/segments/${s.id}/reviews`, { baseVersion: s.version, ...body }, reviewer.cookie);
+			expect(res.status).toBe(201);
+		}
+	}
+
+	it('decides the whole batch from the sample error rate against the threshold', async () => {
+		await ctx.json(
+			'PUT',
+			`/api/projects/${project.id}/review-settings`,
+			{ stages: [{ nameEn: 'QC', nameZh: '质检' }], categories: [{ key: 'substitution', nameEn: 'Sub', nameZh: '替换' }], qaThreshold: 0.02 },
+			admin.cookie
+		);
+		// Batch A: 1 correction in 8 segments of 7 characters: 1/56 ≈ 0.018 ≤ 0.02 → accepted.
+		const a: QaBatchDetailDto = await (await draw({ recordingIds: recordings, percent: 20, seed: 'a' })).json();
+		expect(a.batch.threshold).toBe(0.02);
+		const early = await ctx.json('POST', `/api/qa-batches/${a.batch.id}/decision`, undefined, reviewer.cookie);
+		expect(early.status).toBe(409);
+		expect((await early.json()).error).toMatchObject({ code: 'sample_incomplete', remaining: 8 });
+		await reviewSample(a, 1);
+		expect((await ctx.json('POST', `/api/qa-batches/${a.batch.id}/decision`, undefined, ann.cookie)).status).toBe(403);
+		const decidedA = await ctx.json('POST', `/api/qa-batches/${a.batch.id}/decision`, undefined, reviewer.cookie);
+		expect(decidedA.status).toBe(200);
+		const detailA: QaBatchDetailDto = await decidedA.json();
+		expect(detailA.batch.state).toBe('accepted');
+		expect(detailA.batch.errorRate).toBeCloseTo(1 / 56);
+		expect(detailA.progress).toEqual({ decided: 8, sampled: 8 });
+		expect((await ctx.json('POST', `/api/qa-batches/${a.batch.id}/decision`, undefined, reviewer.cookie)).status).toBe(409);
+
+		// Batch B over the second recording only, 100 %: the segments not yet reviewed get 2 corrections in 10 → 2/70 > 0.02.
+		const b: QaBatchDetailDto = await (await draw({ recordingIds: [recordings[1]], percent: 100, seed: 'b' })).json();
+		const undecided = { ...b, items: b.items.filter((i) => i.state === 'unreviewed') };
+		await reviewSample(undecided, 2);
+		const detailB: QaBatchDetailDto = await (await ctx.json('POST', `/api/qa-batches/${b.batch.id}/decision`, undefined, reviewer.cookie)).json();
+		expect(detailB.batch.state).toBe('returned');
+		expect(detailB.batch.errorRate!).toBeGreaterThan(0.02);
+	});
+
+	it('gives CER/WER of the transcribers against the accepted versions, and agreement on tags', async () => {
+		const res = await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics`, undefined, ann.cookie);
+		expect(res.status).toBe(200);
+		const metrics: RecordingMetricsDto = await res.json();
+		const corrected = metrics.transcriberVsAccepted.items.filter((i) => i.state === 'corrected');
+		expect(metrics.layer).toBe('transcript');
+		expect(metrics.unit).toBe('char');
+		expect(metrics.transcriberVsAccepted.total.substitutions).toBe(corrected.length);
+		expect(metrics.transcriberVsAccepted.total.refLength).toBe(7 * metrics.transcriberVsAccepted.reviewedSegments);
+		// Nobody changed a tag: full agreement on the diagonal.
+		const m = metrics.agreement.dialectTags.matrix;
+		expect(m.n).toBe(metrics.transcriberVsAccepted.reviewedSegments);
+		expect(m.counts.flatMap((row, i) => row.filter((_, j) => j !== i)).every((x) => x === 0)).toBe(true);
+		expect(metrics.variants).toBeNull();
+
+		const folded: RecordingMetricsDto = await (await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?foldVariants=1&unit=char`, undefined, ann.cookie)).json();
+		expect(folded.transcriberVsAccepted.total.errors).toBe(0);
+		expect(folded.normalization).toEqual(['foldVariants']);
+		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?layer=nope`, undefined, ann.cookie)).status).toBe(422);
+		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?unit=bogus`, undefined, ann.cookie)).status).toBe(400);
+	});
+});
