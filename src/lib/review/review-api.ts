@@ -1,0 +1,44 @@
+/**
+ * The review calls of the editor and the settings page, over the typed client; types come from
+ * the server's route declarations (AppType), never redeclared here.
+ */
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import { ApiError, createApi, type Api } from '$lib/api/client';
+
+type A = Api['api'];
+export type RecordingReview = InferResponseType<A['recordings'][':recordingId']['review']['$get'], 200>;
+export type ReviewEntry = RecordingReview['segments'][number];
+export type ReviewDto = ReviewEntry['reviews'][number];
+export type ReviewSettings = RecordingReview['settings'];
+export type ReviewState = ReviewEntry['accepted']['state'];
+export type ReviewInput = InferRequestType<A['segments'][':id']['reviews']['$post']>['json'];
+export type RecordingMetrics = InferResponseType<A['recordings'][':recordingId']['metrics']['$get'], 200>;
+export type Correction = NonNullable<ReviewInput['corrected']>;
+
+async function body<T>(res: Response): Promise<T> {
+	if (!res.ok) throw await ApiError.from(res);
+	return (await res.json()) as T;
+}
+
+export function reviewApi(fetch: typeof globalThis.fetch = globalThis.fetch) {
+	const { api } = createApi(fetch);
+	return {
+		recording: (recordingId: string) =>
+			api.recordings[':recordingId'].review.$get({ param: { recordingId } }).then((r) => body<RecordingReview>(r)),
+		metrics: (recordingId: string) =>
+			api.recordings[':recordingId'].metrics.$get({ param: { recordingId }, query: {} }).then((r) => body<RecordingMetrics>(r)),
+		/** ApiError 409 `version_conflict` when the transcriber changed the segment meanwhile. */
+		decide: (segmentId: string, input: ReviewInput) =>
+			api.segments[':id'].reviews
+				.$post({ param: { id: segmentId }, json: input })
+				.then((r) => body<{ review: ReviewDto; entry: ReviewEntry }>(r)),
+		segmentReviews: (segmentId: string) =>
+			api.segments[':id'].reviews.$get({ param: { id: segmentId } }).then((r) => body<{ reviews: ReviewDto[] }>(r)),
+		settings: (projectId: string) =>
+			api.projects[':projectId']['review-settings'].$get({ param: { projectId } }).then((r) => body<{ settings: ReviewSettings }>(r)),
+		saveSettings: (projectId: string, settings: ReviewSettings) =>
+			api.projects[':projectId']['review-settings']
+				.$put({ param: { projectId }, json: settings })
+				.then((r) => body<{ settings: ReviewSettings }>(r))
+	};
+}
