@@ -165,4 +165,50 @@ describe('review', () => {
 		await shoot(zh, 'review-feedback-zh');
 		await zh.close();
 	});
+
+	it('a reviewer draws a seeded QA sample, opens a sampled segment, and the batch is decided from the sample CER', async () => {
+		const page = await signedInPage(h, reviewer.cookie, { viewport: SIZES[0] });
+		await page.goto(`/projects/${project.slug}`);
+		await page.getByTestId('project-qa').click();
+		await page.getByTestId('qa-percent').fill('100');
+		await page.getByTestId('qa-seed').fill('week-49');
+		await page.getByTestId('qa-draw').click();
+		await until(() => page.getByTestId('qa-item').count().then((n) => n === 3), 'three sampled segments');
+		await page.getByTestId('qa-batch-row').first().waitFor();
+		for (const size of SIZES) {
+			await page.setViewportSize(size);
+			await page.screenshot({ path: path.join(SHOTS, `review-qa-en-${size.width}x${size.height}.png`), fullPage: true });
+		}
+		await page.setViewportSize(SIZES[0]);
+		// Every sampled segment was decided above (one rejected): the sample CER is over the threshold.
+		await page.getByTestId('qa-decide').click();
+		const verdict = page.getByTestId('qa-verdict');
+		await verdict.waitFor();
+		expect(await verdict.textContent()).toContain('returned');
+		const { body } = await api<{ batches: { state: string; errorRate: number; seed: string }[] }>(h, reviewer.cookie, 'GET', `/api/projects/${project.id}/qa-batches`);
+		expect(body.batches[0]).toMatchObject({ state: 'returned', seed: 'week-49' });
+		expect(body.batches[0].errorRate).toBeGreaterThan(0.05);
+
+		// A sampled segment's link opens the editor on that segment.
+		const link = page.getByTestId('qa-item').first().locator('a');
+		const href = (await link.getAttribute('href'))!;
+		const wanted = new URL(href, h.url).searchParams.get('segment')!;
+		await link.click();
+		await page.getByTestId('review-panel').waitFor({ timeout: 20_000 });
+		const n = segments.findIndex((s) => s.id === wanted) + 1;
+		await until(() => page.locator('#panel-heading').textContent().then((t) => t?.includes(`Segment ${n} of 3`)), 'the sampled segment selected');
+		await page.close();
+
+		const zh = await signedInPage(h, reviewer.cookie, { viewport: SIZES[0], locale: 'zh-CN' });
+		await zh.goto(`/projects/${project.slug}/qa`);
+		await zh.getByTestId('qa-batch-row').first().waitFor();
+		await until(() => zh.locator('html').getAttribute('lang').then((l) => l === 'zh-CN'), 'the Chinese interface');
+		await zh.getByTestId('qa-batch-row').first().getByRole('button').click();
+		await zh.getByTestId('qa-verdict').waitFor();
+		for (const size of SIZES) {
+			await zh.setViewportSize(size);
+			await zh.screenshot({ path: path.join(SHOTS, `review-qa-zh-${size.width}x${size.height}.png`), fullPage: true });
+		}
+		await zh.close();
+	});
 });

@@ -14,6 +14,9 @@ export type ReviewState = ReviewEntry['accepted']['state'];
 export type ReviewInput = InferRequestType<A['segments'][':id']['reviews']['$post']>['json'];
 export type RecordingMetrics = InferResponseType<A['recordings'][':recordingId']['metrics']['$get'], 200>;
 export type Correction = NonNullable<ReviewInput['corrected']>;
+export type QaBatchDetail = InferResponseType<A['qa-batches'][':batchId']['$get'], 200>;
+export type QaBatch = QaBatchDetail['batch'];
+export type QaBatchInput = InferRequestType<A['projects'][':projectId']['qa-batches']['$post']>['json'];
 
 async function body<T>(res: Response): Promise<T> {
 	if (!res.ok) throw await ApiError.from(res);
@@ -36,6 +39,14 @@ export function reviewApi(fetch: typeof globalThis.fetch = globalThis.fetch) {
 			api.segments[':id'].reviews.$get({ param: { id: segmentId } }).then((r) => body<{ reviews: ReviewDto[] }>(r)),
 		settings: (projectId: string) =>
 			api.projects[':projectId']['review-settings'].$get({ param: { projectId } }).then((r) => body<{ settings: ReviewSettings }>(r)),
+		qaBatches: (projectId: string) =>
+			api.projects[':projectId']['qa-batches'].$get({ param: { projectId } }).then((r) => body<{ batches: QaBatch[] }>(r)),
+		drawQaBatch: (projectId: string, input: QaBatchInput) =>
+			api.projects[':projectId']['qa-batches'].$post({ param: { projectId }, json: input }).then((r) => body<QaBatchDetail>(r)),
+		qaBatch: (batchId: string) => api['qa-batches'][':batchId'].$get({ param: { batchId } }).then((r) => body<QaBatchDetail>(r)),
+		/** ApiError 409 `sample_incomplete` (with `remaining`) while sampled segments still need a decision. */
+		decideQaBatch: (batchId: string) =>
+			api['qa-batches'][':batchId'].decision.$post({ param: { batchId } }).then((r) => body<QaBatchDetail>(r)),
 		saveSettings: (projectId: string, settings: ReviewSettings) =>
 			api.projects[':projectId']['review-settings']
 				.$put({ param: { projectId }, json: settings })
