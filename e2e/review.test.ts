@@ -211,4 +211,45 @@ describe('review', () => {
 		}
 		await zh.close();
 	});
+
+	it('a manager names the review stages and edits the error categories on the settings page', async () => {
+		const page = await signedInPage(h, admin.cookie, { viewport: SIZES[0] });
+		await page.goto(`/projects/${project.slug}/settings?tab=review`);
+		const section = page.getByTestId('settings-review');
+		await section.getByTestId('stage-row').first().waitFor();
+		await section.getByTestId('stage-en').first().fill('First check');
+		await section.getByTestId('stage-zh').first().fill('一审');
+		await section.getByTestId('add-stage').click();
+		await section.getByTestId('stage-en').nth(1).fill('Second check');
+		await section.getByTestId('stage-zh').nth(1).fill('二审');
+		await page.getByTestId('qa-threshold').fill('3');
+		await page.getByTestId('review-save').click();
+		await until(() => page.getByTestId('review-status').getAttribute('data-status').then((s) => s === 'saved'), 'the settings saved');
+		const { body } = await api<{ settings: { stages: { nameEn: string; nameZh: string }[]; qaThreshold: number } }>(
+			h,
+			reviewer.cookie,
+			'GET',
+			`/api/projects/${project.id}/review-settings`
+		);
+		expect(body.settings.stages).toEqual([
+			{ nameEn: 'First check', nameZh: '一审' },
+			{ nameEn: 'Second check', nameZh: '二审' }
+		]);
+		expect(body.settings.qaThreshold).toBeCloseTo(0.03);
+		for (const size of SIZES) {
+			await page.setViewportSize(size);
+			await page.screenshot({ path: path.join(SHOTS, `review-settings-en-${size.width}x${size.height}.png`), fullPage: true });
+		}
+		await page.close();
+
+		const zh = await signedInPage(h, admin.cookie, { viewport: SIZES[0], locale: 'zh-CN' });
+		await zh.goto(`/projects/${project.slug}/settings?tab=review`);
+		await zh.getByTestId('settings-review').getByTestId('stage-row').nth(1).waitFor();
+		await until(() => zh.locator('html').getAttribute('lang').then((l) => l === 'zh-CN'), 'the Chinese interface');
+		for (const size of SIZES) {
+			await zh.setViewportSize(size);
+			await zh.screenshot({ path: path.join(SHOTS, `review-settings-zh-${size.width}x${size.height}.png`), fullPage: true });
+		}
+		await zh.close();
+	});
 });
