@@ -5,6 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { auditRoutes, projectAuditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { requireSession, type AuthEnv } from './auth/auth.middleware.ts';
 import type { Deps } from './deps.ts';
@@ -62,6 +63,8 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/transcript-import', projectTranscriptImportRoutes(deps))
 		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))
 		.route('/projects/:projectId/qa-batches', projectQaRoutes(deps))
+		.route('/projects/:projectId/audit', projectAuditRoutes(deps))
+		.route('/audit', auditRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))

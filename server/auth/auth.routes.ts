@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { clientAddress } from '../lib/client-address.ts';
@@ -51,8 +52,14 @@ const doc = {
 export function authRoutes(deps: Deps) {
 	const { db, config, loginThrottle } = deps;
 
-	async function startSession(c: Context, userId: string) {
-		const { token, expiresAt } = await createSession(db, userId);
+	/** Opens a session; `how` says in the audit trail whether it was a sign-in or the first-run setup. */
+	async function startSession(c: Context, userId: string, how: 'sign_in' | 'setup') {
+		const { token, expiresAt } = await db.transaction().execute(async (trx) => {
+			const session = await createSession(trx, userId);
+			const details = { via: how, address: clientAddress(c, config.trustProxyHops) };
+			await audit(trx, { projectId: null, actorId: userId, action: 'auth.sign_in', target: { type: 'user', id: userId }, details });
+			return session;
+		});
 		setCookie(c, SESSION_COOKIE, token, {
 			httpOnly: true,
 			sameSite: 'Lax',
@@ -69,7 +76,7 @@ export function authRoutes(deps: Deps) {
 			const passwordHash = await hashPassword(input.password);
 			const user = await setUpFirstAdmin(db, { email: input.email, name: input.name, passwordHash });
 			if (!user) return c.json(apiError('already_set_up', 'An admin account already exists; sign in instead'), 409);
-			await startSession(c, user.id);
+			await startSession(c, user.id, 'setup');
 			return c.json({ user: toUserDto(user) }, 201);
 		})
 		.post('/login', doc.login, jsonBody(loginSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
@@ -84,11 +91,15 @@ export function authRoutes(deps: Deps) {
 				return c.json(apiError('invalid_credentials', 'Wrong email or password'), 401);
 			}
 			await loginThrottle.succeeded(db, attempt);
-			await startSession(c, user.id);
+			await startSession(c, user.id, 'sign_in');
 			return c.json({ user: toUserDto(user) }, 200);
 		})
 		.post('/logout', doc.logout, requireSession(deps), async (c) => {
-			await deleteSession(db, c.var.sessionToken);
+			await db.transaction().execute(async (trx) => {
+				await deleteSession(trx, c.var.sessionToken);
+				const userId = c.var.user.id;
+				await audit(trx, { projectId: null, actorId: userId, action: 'auth.sign_out', target: { type: 'user', id: userId } });
+			});
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
 			return c.json({ ok: true as const }, 200);
 		})

@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import type { Role } from '../db/schema.ts';
 import { countUsers, insertUser } from '../users/users.repository.ts';
@@ -21,6 +22,7 @@ export function setUpFirstAdmin(db: Db, account: NewAccount) {
 		if ((await countUsers(trx)) > 0) return undefined;
 		const user = await insertUser(trx, { ...account, role: 'admin' });
 		await recordSetupUser(trx, user.id);
+		await audit(trx, { projectId: null, actorId: user.id, action: 'user.create', target: { type: 'user', id: user.id }, details: { email: user.email, role: 'admin', via: 'setup' } });
 		return user;
 	});
 }
@@ -35,6 +37,7 @@ export function createOperatorAccount(db: Db, account: NewAccount & { role: Role
 		const claimedSetup = await claimSetup(trx);
 		const user = await insertUser(trx, account);
 		if (claimedSetup) await recordSetupUser(trx, user.id);
+		await audit(trx, { projectId: null, actorId: null, action: 'user.create', target: { type: 'user', id: user.id }, details: { email: user.email, role: account.role, via: 'cli' } });
 		return { user, claimedSetup };
 	});
 }

@@ -5,6 +5,7 @@ import type { Role } from './schema.ts';
 import { DB_KINDS, createTestDb } from '../test/db.ts';
 
 const EXPECTED_TABLES = [
+	'audit_log',
 	'dialect_tag',
 	'instance_setup',
 	'job',

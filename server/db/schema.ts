@@ -28,6 +28,7 @@ export interface Database {
 	segment_review: SegmentReviewTable;
 	qa_batch: QaBatchTable;
 	qa_batch_item: QaBatchItemTable;
+	audit_log: AuditLogTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -296,6 +297,26 @@ export interface QaBatchItemTable {
 	position: number;
 }
 
+/**
+ * The audit trail (server/audit/audit.ts): append-only, triggers refuse UPDATE and DELETE. No
+ * foreign keys: an entry outlives its project, actor and target. Segment edits are not here but in
+ * segment_revision; the audit view is the union of both.
+ */
+export interface AuditLogTable {
+	id: string;
+	project_id: string | null;
+	/** null for the command line and other unattended work. */
+	actor_id: string | null;
+	/** An AuditAction, e.g. `recording.rename`. */
+	action: string;
+	/** An AuditTargetType, e.g. `recording`. */
+	target_type: string;
+	target_id: string | null;
+	/** JSON object: what changed (ids, counts, fields before and after). */
+	details: string;
+	created_at: string;
+}
+
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Session = Selectable<SessionTable>;
@@ -316,3 +337,4 @@ export type NewRecordingEvent = Insertable<RecordingEventTable>;
 export type Job = Selectable<JobTable>;
 export type SegmentReview = Selectable<SegmentReviewTable>;
 export type QaBatch = Selectable<QaBatchTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

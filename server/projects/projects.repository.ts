@@ -65,6 +65,11 @@ export async function findProjectId(db: Db, idOrSlug: string): Promise<string | 
 	return (rows.find((r) => r.id === idOrSlug) ?? rows[0])?.id;
 }
 
+/** The editable details of a project (what an update may change), by id. */
+export function findProjectDetails(db: Db, id: string) {
+	return db.selectFrom('project').select(['name', 'description', 'guidelines']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function slugExists(db: Db, slug: string) {
 	const row = await db.selectFrom('project').select('id').where('slug', '=', slug).executeTakeFirst();
 	return row !== undefined;

@@ -7,7 +7,7 @@ import { BODY_LIMITS, describe, errors, jsonBody, ok, params } from '../lib/open
 import { speakersRoutes } from '../speakers/speakers.routes.ts';
 import { projectCapabilities, requireProjectManager } from './project-access.ts';
 import { toProjectSummaryDto } from './projects.mapper.ts';
-import { listProjectSummaries, updateProject } from './projects.repository.ts';
+import { listProjectSummaries } from './projects.repository.ts';
 import {
 	createProjectSchema,
 	layersSchema,
@@ -19,7 +19,7 @@ import {
 	projectWithCapabilitiesSchema,
 	taxonomySchema
 } from './projects.schemas.ts';
-import { createProject, loadProject, loadProjectUsage, replaceLayers, replaceTaxonomy } from './projects.service.ts';
+import { createProject, loadProject, loadProjectUsage, replaceLayers, replaceTaxonomy, updateProjectDetails } from './projects.service.ts';
 
 const doc = {
 	list: describe({
@@ -109,7 +109,7 @@ export function projectsRoutes(deps: Deps) {
 			jsonBody(patchProjectSchema, { maxBytes: BODY_LIMITS.text }),
 			async (c) => {
 				const id = c.var.projectId;
-				await updateProject(db, id, c.req.valid('json'));
+				await updateProjectDetails(db, { projectId: id, patch: c.req.valid('json'), actorId: c.var.user.id });
 				return c.json({ project: (await loadProject(db, id))! }, 200);
 			}
 		)
@@ -124,7 +124,7 @@ export function projectsRoutes(deps: Deps) {
 			jsonBody(taxonomySchema, { maxBytes: BODY_LIMITS.text }),
 			async (c) => {
 				const id = c.var.projectId;
-				const result = await replaceTaxonomy(db, id, c.req.valid('json').dialectTags);
+				const result = await replaceTaxonomy(db, { projectId: id, nodes: c.req.valid('json').dialectTags, actorId: c.var.user.id });
 				if (!result.ok) {
 					const codes = result.inUse;
 					return c.json(
@@ -137,7 +137,7 @@ export function projectsRoutes(deps: Deps) {
 		)
 		.put('/:projectId/layers', doc.layers, params(projectParamsSchema), manager, jsonBody(layersSchema), async (c) => {
 			const id = c.var.projectId;
-			const result = await replaceLayers(db, id, c.req.valid('json').textLayers);
+			const result = await replaceLayers(db, { projectId: id, layers: c.req.valid('json').textLayers, actorId: c.var.user.id });
 			if (!result.ok) {
 				const keys = result.inUse;
 				return c.json(

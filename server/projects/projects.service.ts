@@ -1,4 +1,6 @@
+import { audit, changedFields } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
+import type { ProjectUpdate } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
 import { toSpeakerDto } from '../speakers/speakers.mapper.ts';
 import { listSpeakers } from '../speakers/speakers.repository.ts';
@@ -16,6 +18,7 @@ import {
 	deleteDialectTags,
 	deleteTextLayers,
 	findLayerKeysInUse,
+	findProjectDetails,
 	findProjectSummary,
 	findTagCodesInUse,
 	insertDialectTag,
@@ -26,6 +29,7 @@ import {
 	listTextLayers,
 	slugExists,
 	touchProject,
+	updateProject,
 	updateDialectTag,
 	updateTextLayer
 } from './projects.repository.ts';
@@ -83,6 +87,7 @@ export async function createProject(
 			});
 			await writeTaxonomy(trx, id, input.taxonomy ?? DEFAULT_DIALECT_TAXONOMY, []);
 			await writeLayers(trx, id, input.layers ?? DEFAULT_TEXT_LAYERS, []);
+			await audit(trx, { projectId: id, actorId: input.createdBy, action: 'project.create', target: { type: 'project', id }, details: { slug, name: input.name.normalize('NFC') } });
 			return true;
 		});
 		if (!created) return { ok: false, slug };
@@ -132,13 +137,37 @@ export async function loadProjectUsage(db: Db, projectId: string): Promise<Proje
 	};
 }
 
+/** Edits name, description or guidelines (the fields given), recording what changed in the audit trail. */
+export async function updateProjectDetails(
+	db: Db,
+	args: { projectId: string; patch: Pick<ProjectUpdate, 'name' | 'description' | 'guidelines'>; actorId: string | null }
+): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const before = await findProjectDetails(trx, args.projectId);
+		await updateProject(trx, args.projectId, args.patch);
+		const details = changedFields(before ?? {}, args.patch);
+		if (Object.keys(details.changes).length === 0) return;
+		await audit(trx, { projectId: args.projectId, actorId: args.actorId, action: 'project.update', target: { type: 'project', id: args.projectId }, details });
+	});
+}
+
 export type ReplaceResult = { ok: true } | { ok: false; inUse: string[] };
+
+/** Codes or keys added and removed between two lists, for the audit trail. */
+function listChanges(before: string[], after: string[]) {
+	const had = new Set(before);
+	const has = new Set(after);
+	return { added: after.filter((x) => !had.has(x)), removed: before.filter((x) => !has.has(x)) };
+}
 
 /**
  * Replaces a project's taxonomy with `nodes`. Tags are matched by code, so a kept tag keeps its id
  * and every segment that carries it; removing a tag a segment carries is refused with its codes.
  */
-export async function replaceTaxonomy(db: Db, projectId: string, nodes: TaxonomyNode[]): Promise<ReplaceResult> {
+export async function replaceTaxonomy(
+	db: Db,
+	{ projectId, nodes, actorId }: { projectId: string; nodes: TaxonomyNode[]; actorId: string | null }
+): Promise<ReplaceResult> {
 	return db.transaction().execute(async (trx) => {
 		const existing = await listDialectTags(trx, projectId);
 		const wanted = new Set(flatten(nodes).map((n) => n.code));
@@ -155,12 +184,17 @@ export async function replaceTaxonomy(db: Db, projectId: string, nodes: Taxonomy
 			removed.map((t) => t.id)
 		);
 		await touchProject(trx, projectId);
+		const details = { ...listChanges(existing.map((t) => t.code), [...wanted]), tags: wanted.size };
+		await audit(trx, { projectId, actorId, action: 'project.taxonomy', target: { type: 'project', id: projectId }, details });
 		return { ok: true };
 	});
 }
 
 /** Replaces a project's text layers, matched by key; removing a layer that holds text is refused. */
-export async function replaceLayers(db: Db, projectId: string, layers: TextLayerInput[]): Promise<ReplaceResult> {
+export async function replaceLayers(
+	db: Db,
+	{ projectId, layers, actorId }: { projectId: string; layers: TextLayerInput[]; actorId: string | null }
+): Promise<ReplaceResult> {
 	return db.transaction().execute(async (trx) => {
 		const existing = await listTextLayers(trx, projectId);
 		const wanted = new Set(layers.map((l) => l.key));
@@ -177,6 +211,8 @@ export async function replaceLayers(db: Db, projectId: string, layers: TextLayer
 			removed.map((l) => l.id)
 		);
 		await touchProject(trx, projectId);
+		const details = { ...listChanges(existing.map((l) => l.key), [...wanted]), layers: wanted.size };
+		await audit(trx, { projectId, actorId, action: 'project.layers', target: { type: 'project', id: projectId }, details });
 		return { ok: true };
 	});
 }

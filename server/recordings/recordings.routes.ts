@@ -15,7 +15,7 @@ import { findProjectId } from '../projects/projects.repository.ts';
 import { createClipService } from './clips.service.ts';
 import { sendFile } from './file-response.ts';
 import { toRecordingDto } from './recordings.mapper.ts';
-import { findRecordingById, listProjectRecordings, renameRecording, type RecordingRow } from './recordings.repository.ts';
+import { findRecordingById, listProjectRecordings, type RecordingRow } from './recordings.repository.ts';
 import {
 	MAX_CLIP_MS,
 	clipQuerySchema,
@@ -28,7 +28,7 @@ import {
 	uploadFieldsSchema,
 	uploadFormSchema
 } from './recordings.schemas.ts';
-import { deleteRecording, describeRecordingDeletion, importRecordingFromFile } from './recordings.service.ts';
+import { deleteRecording, describeRecordingDeletion, importRecordingFromFile, renameRecordingAs } from './recordings.service.ts';
 import { checkDeclaredLength, receiveUpload } from './upload.ts';
 
 /** Media derived from a recording never changes for its id, so a day of private caching is safe. */
@@ -230,7 +230,9 @@ export function recordingsRoutes(deps: Deps) {
 			jsonBody(renameRecordingSchema, { maxBytes: BODY_LIMITS.small }),
 			async (c) => {
 				const id = c.var.recording.id;
-				if (!(await renameRecording(db, id, c.req.valid('json').name))) return notFound(c, 'Recording');
+				if (!(await renameRecordingAs(db, { recording: c.var.recording, name: c.req.valid('json').name, actorId: c.var.user.id }))) {
+					return notFound(c, 'Recording');
+				}
 				return c.json({ recording: toRecordingDto((await findRecordingById(db, id))!) }, 200);
 			}
 		)
@@ -239,7 +241,7 @@ export function recordingsRoutes(deps: Deps) {
 			c.json({ deletion: await describeRecordingDeletion(deps, c.var.recording) }, 200)
 		)
 		.delete('/:id', doc.delete, params(recordingIdParamSchema), manager, async (c) => {
-			if (!(await deleteRecording(deps, c.var.recording.id))) return notFound(c, 'Recording');
+			if (!(await deleteRecording(deps, c.var.recording.id, c.var.user.id))) return notFound(c, 'Recording');
 			return c.json({ ok: true as const }, 200);
 		})
 		.get('/:id/peaks', doc.peaks, params(recordingIdParamSchema), async (c) => {

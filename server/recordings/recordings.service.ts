@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { audit } from '../audit/audit.ts';
+import type { Db } from '../db/connection.ts';
 import type { Deps } from '../deps.ts';
 import { deleteJobsForRecording, enqueueJob } from '../jobs/jobs.repository.ts';
 import { AppError } from '../lib/errors.ts';
@@ -18,6 +20,7 @@ import {
 	findRecordingById,
 	findRecordingIdBySha,
 	insertRecording,
+	renameRecording,
 	speakerBelongsToProject,
 	type RecordingRow
 } from './recordings.repository.ts';
@@ -106,6 +109,8 @@ export async function importRecordingFromFile(deps: Deps, input: ImportRecording
 				updated_at: now
 			});
 			await enqueueJob(trx, { kind: INGEST_JOB_KIND, payload: { recordingId: id } });
+			const details = { name, sha256, size: fileStat.size, durationMs: info.durationMs ?? 0 };
+			await audit(trx, { projectId, actorId: input.userId, action: 'recording.upload', target: { type: 'recording', id }, details });
 		});
 	} catch (err) {
 		await stored.undo(deps, sha256, ext);
@@ -136,14 +141,18 @@ export async function describeRecordingDeletion(deps: Deps, row: RecordingRow): 
  * and every job that names it; then its rendition, peaks, cached clips and spectrograms, and the
  * original when no other recording keeps the same bytes. False when unknown.
  */
-export async function deleteRecording(deps: Deps, id: string): Promise<boolean> {
+export async function deleteRecording(deps: Deps, id: string, actorId: string | null): Promise<boolean> {
 	const { db, storage } = deps;
 	const row = await findRecordingById(db, id);
 	if (!row) return false;
 	const deleted = await db.transaction().execute(async (trx) => {
 		await deleteJobsForRecording(trx, id);
 		await deleteRecordingRevisions(trx, id);
-		return deleteRecordingRow(trx, id);
+		if (!(await deleteRecordingRow(trx, id))) return false;
+		// The segments' history goes with the recording, so the entry says how much went.
+		const details = { name: row.name, sha256: row.sha256, segments: Number(row.segment_count) };
+		await audit(trx, { projectId: row.project_id, actorId, action: 'recording.delete', target: { type: 'recording', id }, details });
+		return true;
 	});
 	if (!deleted) return false;
 	await rm(storage.mediaDir(id), { recursive: true, force: true });
@@ -152,6 +161,19 @@ export async function deleteRecording(deps: Deps, id: string): Promise<boolean> 
 		await rm(storage.originalPath(row.sha256, row.original_ext), { force: true });
 	}
 	return true;
+}
+
+/** Renames a recording (its display name only) and records the old and new name. False when gone. */
+export async function renameRecordingAs(db: Db, args: { recording: RecordingRow; name: string; actorId: string | null }): Promise<boolean> {
+	const { recording, name, actorId } = args;
+	return db.transaction().execute(async (trx) => {
+		if (!(await renameRecording(trx, recording.id, name))) return false;
+		if (name !== recording.name) {
+			const details = { changes: { name: { from: recording.name, to: name } } };
+			await audit(trx, { projectId: recording.project_id, actorId, action: 'recording.rename', target: { type: 'recording', id: recording.id }, details });
+		}
+		return true;
+	});
 }
 
 /**

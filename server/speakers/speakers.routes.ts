@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { audit, changedFields } from '../audit/audit.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Db } from '../db/connection.ts';
 import type { Deps } from '../deps.ts';
@@ -98,6 +99,8 @@ export function speakersRoutes({ db }: Deps) {
 					const row = await db.transaction().execute(async (trx) => {
 						const speaker = await insertSpeaker(trx, projectId, fields);
 						await touchProject(trx, projectId);
+						const details = { code: speaker.code, name: speaker.name };
+						await audit(trx, { projectId, actorId: c.var.user.id, action: 'speaker.create', target: { type: 'speaker', id: speaker.id }, details });
 						return speaker;
 					});
 					return c.json({ speaker: toSpeakerDto(row) }, 201);
@@ -129,8 +132,14 @@ export function speakersRoutes({ db }: Deps) {
 						Object.keys(patch).length === 0
 							? await findSpeaker(db, projectId, speakerId)
 							: await db.transaction().execute(async (trx) => {
+									const before = await findSpeaker(trx, projectId, speakerId);
 									const speaker = await updateSpeaker(trx, projectId, speakerId, patch);
-									if (speaker) await touchProject(trx, projectId);
+									if (!speaker || !before) return speaker;
+									await touchProject(trx, projectId);
+									const details = { code: speaker.code, ...changedFields(before, patch) };
+									if (Object.keys(details.changes).length > 0) {
+										await audit(trx, { projectId, actorId: c.var.user.id, action: 'speaker.update', target: { type: 'speaker', id: speakerId }, details });
+									}
 									return speaker;
 								});
 					if (!row) return notFound(c, 'Speaker');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import type { Segment } from '../db/schema.ts';
 import { deleteRecordingEvents, insertRecordingEvents, listRecordingEvents } from '../events/events.repository.ts';
@@ -245,6 +246,10 @@ async function applyPlans(trx: Db, prepared: Prepared, args: { source: string; u
 				created_at: now
 			}))
 		);
+		// The segment writes are in segment_revision already; the entry says what brought them.
+		const counts = { created: writes.inserts.length, updated: writes.updates.length, deleted: writes.deletes.length, events: writes.events.inserts.length };
+		const details = { source: args.source, ...counts, speakersCreated: speakers.map((s) => s.code) };
+		await audit(trx, { projectId: project.projectId, actorId: args.userId, action: 'transcript.import', target: { type: 'recording', id: dto.recordingId }, details });
 		totals.events.added += writes.events.inserts.length;
 		totals.created += writes.inserts.length;
 		totals.updated += writes.updates.length;

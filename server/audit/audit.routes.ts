@@ -1,0 +1,80 @@
+import { Hono, type Context } from 'hono';
+import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
+import type { Deps } from '../deps.ts';
+import { apiError } from '../lib/errors.ts';
+import { csvDoc, csvResponse } from '../lib/csv-response.ts';
+import { describe, errors, ok, params, query } from '../lib/openapi.ts';
+import { requireProjectManager } from '../projects/project-access.ts';
+import { decodeCursor, toAuditFilter } from './audit.mapper.ts';
+import { listAuditActors } from './audit.repository.ts';
+import { loadAuditPage, writeAuditCsv } from './audit.service.ts';
+import { auditActorsSchema, auditCsvQuerySchema, auditPageSchema, auditQuerySchema, projectAuditParamsSchema, type AuditQuery } from './audit.schemas.ts';
+
+const FILTERS =
+	'Filters: `actor` (user id), `action` (an action or a group such as `task`), `targetType`, `target` (an id), `from`/`to` (days, inclusive, or instants). Segment edits come from the segment history (`segment.*`).';
+
+const doc = (scope: 'project' | 'instance') => {
+	const tags = ['audit'];
+	const where = scope === 'project' ? "The project's" : "The whole instance's";
+	const notFound = scope === 'project' ? errors({ 404: 'Project not found' }) : {};
+	return {
+		page: describe({
+			tags,
+			summary: `${where} audit trail, newest first, one page (keyset)`,
+			description: FILTERS,
+			responses: { 200: ok(auditPageSchema), ...errors({ 400: 'Bad filter or cursor (`invalid_request`)' }), ...notFound }
+		}),
+		csv: describe({
+			tags,
+			summary: `${where} audit trail as CSV (streamed, all pages)`,
+			description: FILTERS,
+			responses: { 200: csvDoc('The filtered entries, newest first'), ...notFound }
+		}),
+		actors: describe({
+			tags,
+			summary: `The people who appear in ${where.toLowerCase()} audit trail (for the actor filter)`,
+			responses: { 200: ok(auditActorsSchema), ...notFound }
+		})
+	};
+};
+
+function badCursor(c: Context) {
+	return c.json(apiError('invalid_request', 'after: not a cursor of this list', { issues: [{ path: 'after', message: 'Not a cursor' }] }), 400);
+}
+
+async function page(c: Context, deps: Deps, q: AuditQuery & { limit: number; after?: string }, projectId?: string) {
+	const after = q.after === undefined ? undefined : decodeCursor(q.after);
+	if (q.after !== undefined && !after) return badCursor(c);
+	return c.json(await loadAuditPage(deps.db, toAuditFilter(q, projectId), { limit: q.limit, after }), 200);
+}
+
+function csvName(scope: string) {
+	return `audit-${scope}-${new Date().toISOString().slice(0, 10)}.csv`;
+}
+
+/** A project's audit trail, for its managers; mounted at /api/projects/:projectId/audit. */
+export function projectAuditRoutes(deps: Deps) {
+	const manager = requireProjectManager(deps.db);
+	const d = doc('project');
+	return new Hono<AuthEnv>()
+		.get('/', d.page, params(projectAuditParamsSchema), manager, query(auditQuerySchema), (c) =>
+			page(c, deps, c.req.valid('query'), c.var.projectId)
+		)
+		.get('/csv', d.csv, params(projectAuditParamsSchema), manager, query(auditCsvQuerySchema), (c) =>
+			csvResponse(c, csvName(c.req.valid('param').projectId), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'), c.var.projectId)))
+		)
+		.get('/actors', d.actors, params(projectAuditParamsSchema), manager, async (c) =>
+			c.json({ actors: await listAuditActors(deps.db, c.var.projectId) }, 200)
+		);
+}
+
+/** The instance-wide audit trail, for admins; mounted at /api/audit. */
+export function auditRoutes(deps: Deps) {
+	const d = doc('instance');
+	return new Hono<AuthEnv>()
+		.get('/', d.page, requireRole('admin'), query(auditQuerySchema), (c) => page(c, deps, c.req.valid('query')))
+		.get('/csv', d.csv, requireRole('admin'), query(auditCsvQuerySchema), (c) =>
+			csvResponse(c, csvName('instance'), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'))))
+		)
+		.get('/actors', d.actors, requireRole('admin'), async (c) => c.json({ actors: await listAuditActors(deps.db) }, 200));
+}
