@@ -64,7 +64,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))
 		.route('/projects/:projectId/qa-batches', projectQaRoutes(deps))
 		.route('/projects/:projectId/audit', projectAuditRoutes(deps))
-		.route('/audit', auditRoutes(deps))
+		.route('/admin/audit', auditRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))

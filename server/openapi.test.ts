@@ -97,7 +97,10 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			['delete', '/api/recordings/{id}'],
 			['post', '/api/recordings/{recordingId}/transcript-import'],
 			['post', '/api/projects/{projectId}/transcript-import'],
-			['put', '/api/projects/{projectId}/review-settings']
+			['put', '/api/projects/{projectId}/review-settings'],
+			['get', '/api/projects/{projectId}/audit'],
+			['get', '/api/projects/{projectId}/audit/csv'],
+			['get', '/api/projects/{projectId}/audit/filters']
 		] as const;
 		type Op = { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string };
 		for (const [method, path] of settings) {

@@ -5,10 +5,11 @@ import { apiError } from '../lib/errors.ts';
 import { csvDoc, csvResponse } from '../lib/csv-response.ts';
 import { describe, errors, ok, params, query } from '../lib/openapi.ts';
 import { requireProjectManager } from '../projects/project-access.ts';
+import { ALL_AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from './audit.ts';
 import { decodeCursor, toAuditFilter } from './audit.mapper.ts';
 import { listAuditActors } from './audit.repository.ts';
 import { loadAuditPage, writeAuditCsv } from './audit.service.ts';
-import { auditActorsSchema, auditCsvQuerySchema, auditPageSchema, auditQuerySchema, projectAuditParamsSchema, type AuditQuery } from './audit.schemas.ts';
+import { auditFiltersSchema, auditCsvQuerySchema, auditPageSchema, auditQuerySchema, projectAuditParamsSchema, type AuditQuery } from './audit.schemas.ts';
 
 const FILTERS =
 	'Filters: `actor` (user id), `action` (an action or a group such as `task`), `targetType`, `target` (an id), `from`/`to` (days, inclusive, or instants). Segment edits come from the segment history (`segment.*`).';
@@ -30,10 +31,10 @@ const doc = (scope: 'project' | 'instance') => {
 			description: FILTERS,
 			responses: { 200: csvDoc('The filtered entries, newest first'), ...notFound }
 		}),
-		actors: describe({
+		filters: describe({
 			tags,
-			summary: `The people who appear in ${where.toLowerCase()} audit trail (for the actor filter)`,
-			responses: { 200: ok(auditActorsSchema), ...notFound }
+			summary: `What ${where.toLowerCase()} audit trail can be filtered by: its actors, the actions and target types`,
+			responses: { 200: ok(auditFiltersSchema), ...notFound }
 		})
 	};
 };
@@ -46,6 +47,10 @@ async function page(c: Context, deps: Deps, q: AuditQuery & { limit: number; aft
 	const after = q.after === undefined ? undefined : decodeCursor(q.after);
 	if (q.after !== undefined && !after) return badCursor(c);
 	return c.json(await loadAuditPage(deps.db, toAuditFilter(q, projectId), { limit: q.limit, after }), 200);
+}
+
+async function filterChoices(deps: Deps, projectId?: string) {
+	return { actors: await listAuditActors(deps.db, projectId), actions: [...ALL_AUDIT_ACTIONS], targetTypes: [...AUDIT_TARGET_TYPES] };
 }
 
 function csvName(scope: string) {
@@ -63,12 +68,12 @@ export function projectAuditRoutes(deps: Deps) {
 		.get('/csv', d.csv, params(projectAuditParamsSchema), manager, query(auditCsvQuerySchema), (c) =>
 			csvResponse(c, csvName(c.req.valid('param').projectId), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'), c.var.projectId)))
 		)
-		.get('/actors', d.actors, params(projectAuditParamsSchema), manager, async (c) =>
-			c.json({ actors: await listAuditActors(deps.db, c.var.projectId) }, 200)
+		.get('/filters', d.filters, params(projectAuditParamsSchema), manager, async (c) =>
+			c.json(await filterChoices(deps, c.var.projectId), 200)
 		);
 }
 
-/** The instance-wide audit trail, for admins; mounted at /api/audit. */
+/** The instance-wide audit trail, for admins; mounted at /api/admin/audit (not /api/audit, which /api/projects/../audit would reach). */
 export function auditRoutes(deps: Deps) {
 	const d = doc('instance');
 	return new Hono<AuthEnv>()
@@ -76,5 +81,5 @@ export function auditRoutes(deps: Deps) {
 		.get('/csv', d.csv, requireRole('admin'), query(auditCsvQuerySchema), (c) =>
 			csvResponse(c, csvName('instance'), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'))))
 		)
-		.get('/actors', d.actors, requireRole('admin'), async (c) => c.json({ actors: await listAuditActors(deps.db) }, 200));
+		.get('/filters', d.filters, requireRole('admin'), async (c) => c.json(await filterChoices(deps), 200));
 }

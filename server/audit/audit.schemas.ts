@@ -52,6 +52,8 @@ export const auditPageSchema = z.object({
 	nextCursor: z.string().nullable().describe('Pass as `after` for the next (older) page; null on the last page')
 });
 
-export const auditActorsSchema = z.object({
-	actors: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() }))
+export const auditFiltersSchema = z.object({
+	actors: z.array(z.object({ id: z.string(), email: z.string(), name: z.string() })).describe('Everyone who appears in the trail'),
+	actions: z.array(z.string()).describe('Every action the trail knows, grouped by their prefix'),
+	targetTypes: z.array(z.string())
 });

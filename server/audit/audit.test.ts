@@ -66,7 +66,7 @@ describe.each(DB_KINDS)('audit trail on %s', (kind) => {
 			details: { changes: { description: { from: '', to: '春季田野调查' } } }
 		});
 		expect(Date.now() - Date.parse(entry!.createdAt)).toBeLessThan(60_000);
-		const instance = await page({ action: 'project.update' }, '/api/audit');
+		const instance = await page({ action: 'project.update' }, '/api/admin/audit');
 		expect(instance.entries.map((e) => e.id)).toContain(entry!.id);
 	});
 
@@ -163,15 +163,17 @@ describe.each(DB_KINDS)('audit trail on %s', (kind) => {
 
 		// The project view never shows another project's entries; the instance view shows both.
 		expect((await allEntries()).every((e) => e.projectId === project.id)).toBe(true);
-		const instance = await allEntries({ action: 'project.create' }, '/api/audit');
+		const instance = await allEntries({ action: 'project.create' }, '/api/admin/audit');
 		expect(instance.map((e) => e.projectId).sort()).toEqual([project.id, other.id].sort());
 	});
 
-	it('lists the actors of a project for the filter', async () => {
-		const res = await ctx.request(`/api/projects/${project.id}/audit/actors`, { cookie: admin.cookie });
+	it('lists the actors of a project and the actions for the filters', async () => {
+		const res = await ctx.request(`/api/projects/${project.id}/audit/filters`, { cookie: admin.cookie });
 		expect(res.status).toBe(200);
-		const ids = (await res.json()).actors.map((a: { id: string }) => a.id).sort();
-		expect(ids).toEqual([admin.id, transcriber.id].sort());
+		const body = await res.json();
+		expect(body.actors.map((a: { id: string }) => a.id).sort()).toEqual([admin.id, transcriber.id].sort());
+		expect(body.actions).toContain('segment.update');
+		expect(body.actions).toContain('task.transition');
 	});
 
 	it('downloads the filtered view as CSV, all pages, text intact', async () => {
@@ -194,7 +196,7 @@ describe.each(DB_KINDS)('audit trail on %s', (kind) => {
 		expect(login.status).toBe(200);
 		const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
 		expect((await ctx.json('POST', '/api/auth/logout', undefined, cookie)).status).toBe(200);
-		const entries = await allEntries({ action: 'auth' }, '/api/audit');
+		const entries = await allEntries({ action: 'auth' }, '/api/admin/audit');
 		expect(entries.map((e) => e.action)).toEqual(['auth.sign_out', 'auth.sign_in']);
 		expect(entries.every((e) => e.actor?.id === admin.id && e.projectId === null)).toBe(true);
 	});
@@ -202,7 +204,7 @@ describe.each(DB_KINDS)('audit trail on %s', (kind) => {
 	it('is for managers: others get 403, an unknown project 404, a bad cursor or filter 400', async () => {
 		expect((await ctx.request(`/api/projects/${project.id}/audit`, { cookie: transcriber.cookie })).status).toBe(403);
 		expect((await ctx.request(`/api/projects/${project.id}/audit/csv`, { cookie: transcriber.cookie })).status).toBe(403);
-		expect((await ctx.request('/api/audit', { cookie: transcriber.cookie })).status).toBe(403);
+		expect((await ctx.request('/api/admin/audit', { cookie: transcriber.cookie })).status).toBe(403);
 		expect((await ctx.request('/api/projects/no-such-project/audit', { cookie: admin.cookie })).status).toBe(404);
 		expect((await ctx.request(`/api/projects/${project.id}/audit?after=bm9wZQ`, { cookie: admin.cookie })).status).toBe(400);
 		expect((await ctx.request(`/api/projects/${project.id}/audit?action=nope.nope`, { cookie: admin.cookie })).status).toBe(400);

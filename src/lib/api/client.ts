@@ -4,6 +4,9 @@ import type { AppType } from '$server/app'; // type-only: never a value import f
 import type { TaxonomyNodeInput } from '$lib/settings/taxonomy-tree';
 import type {
 	ApiErrorBody,
+	AuditFilterChoices,
+	AuditPage,
+	AuditQuery,
 	CreateProjectInput,
 	PatchProjectInput,
 	ProjectCapabilities,
@@ -153,6 +156,16 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 		getRecordingDeletion: (id: string) =>
 			okJson<{ deletion: RecordingDeletion }>(api.recordings[':id'].deletion.$get({ param: { id } })),
 		deleteRecording: (id: string) => okJson<{ ok: true }>(api.recordings[':id'].$delete({ param: { id } })),
+		/** A page of the audit trail: a project's (`projectId`) or, for admins, the instance's (null). */
+		getAudit: (projectId: string | null, filters: Record<string, string | undefined>) => {
+			// Filters come from the URL as plain strings; the server validates them (400 when bad).
+			const query = filters as AuditQuery;
+			return okJson<AuditPage>(projectId === null ? api.admin.audit.$get({ query }) : api.projects[':projectId'].audit.$get({ param: { projectId }, query }));
+		},
+		getAuditFilters: (projectId: string | null) =>
+			okJson<AuditFilterChoices>(
+				projectId === null ? api.admin.audit.filters.$get() : api.projects[':projectId'].audit.filters.$get({ param: { projectId } })
+			),
 		/** The FYPK peaks file; ApiError 409 `not_ready` while the recording is processing. */
 		getPeaks: async (id: string, init?: RequestInit) => {
 			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });
@@ -168,6 +181,13 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 	};
 }
 export type Rest = ReturnType<typeof createRest>;
+
+/** The audit trail's CSV download (streamed by the server), with the view's filters. */
+export function auditCsvUrl(projectId: string | null, filters: Record<string, string>): string {
+	const base = projectId === null ? '/api/admin/audit/csv' : `/api/projects/${encodeURIComponent(projectId)}/audit/csv`;
+	const query = new URLSearchParams(filters).toString();
+	return query ? `${base}?${query}` : base;
+}
 
 export const recordingUrls = {
 	audio: (id: string) => `/api/recordings/${encodeURIComponent(id)}/audio`,

@@ -41,5 +41,12 @@ export type ProjectImportApplied = InferResponseType<ProjectImport, 201>;
 export type ImportWarning = TranscriptImportPreview['warnings'][number];
 export type ImportMapping = TranscriptImportPreview['mapping'];
 
+type ProjectAudit = A['projects'][':projectId']['audit']['$get'];
+export type AuditPage = InferResponseType<ProjectAudit, 200>;
+export type AuditEntryDto = AuditPage['entries'][number];
+export type AuditFilterChoices = InferResponseType<A['projects'][':projectId']['audit']['filters']['$get'], 200>;
+/** The audit view's filters and paging, as the query string carries them. */
+export type AuditQuery = NonNullable<InferRequestType<ProjectAudit>['query']>;
+
 /** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
 export type { ApiErrorBody } from '$server/lib/errors';
