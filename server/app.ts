@@ -21,6 +21,7 @@ import { recordingMetricsRoutes, recordingReviewRoutes, reviewSettingsRoutes, se
 import { projectRecordingsRoutes, recordingsRoutes } from './recordings/recordings.routes.ts';
 import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.routes.ts';
 import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
+import { projectTasksRoutes, tasksRoutes } from './tasks/tasks.routes.ts';
 import { projectTranscriptImportRoutes, recordingTranscriptImportRoutes } from './transcript-import/transcript-import.routes.ts';
 
 /** Routes anyone may call without a session: method + path. Every other /api route needs one. */
@@ -65,6 +66,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/qa-batches', projectQaRoutes(deps))
 		.route('/projects/:projectId/audit', projectAuditRoutes(deps))
 		.route('/admin/audit', auditRoutes(deps))
+		.route('/projects/:projectId/tasks', projectTasksRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))
@@ -75,7 +77,8 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/recordings/:recordingId/metrics', recordingMetricsRoutes(deps))
 		.route('/qa-batches', qaBatchRoutes(deps))
 		.route('/segments', segmentsRoutes(deps))
-		.route('/segments', segmentReviewRoutes(deps));
+		.route('/segments', segmentReviewRoutes(deps))
+		.route('/tasks', tasksRoutes(deps));
 
 	const app = new Hono()
 		.onError((err, c) => handleError(err, c, deps))

@@ -21,6 +21,8 @@ const EXPECTED_TABLES = [
 	'segment_revision',
 	'session',
 	'speaker',
+	'task',
+	'task_event',
 	'text_layer',
 	'user'
 ];

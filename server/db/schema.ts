@@ -29,6 +29,8 @@ export interface Database {
 	qa_batch: QaBatchTable;
 	qa_batch_item: QaBatchItemTable;
 	audit_log: AuditLogTable;
+	task: TaskTable;
+	task_event: TaskEventTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -78,6 +80,16 @@ export interface ProjectTable {
 	description: string;
 	/** Transcription guidelines as markdown. */
 	guidelines: string;
+	/** Long recordings become tasks of this many ms (the last window may be shorter). */
+	task_chunk_ms: Generated<number>;
+	/** How far consecutive windows overlap, so a word cut at a boundary is heard whole in one of them. */
+	task_overlap_ms: Generated<number>;
+	/** A claimed task returns to the queue after this long without a heartbeat or save. */
+	task_lease_ms: Generated<number>;
+	/** N transcriptions of every window (double transcription when N > 1), variants 0..N-1. */
+	transcriptions_per_task: Generated<number>;
+	/** Share of a transcriber's claims (0–100 %) answered with a fresh copy of a gold task. */
+	gold_percent: Generated<number>;
 	created_by: string | null;
 	created_at: string;
 	updated_at: string;
@@ -163,6 +175,8 @@ export interface SegmentTable {
 	version: number;
 	/** Where the text came from (SEGMENT_ORIGINS); edits keep it, an import that replaces the text sets it. */
 	origin: Generated<SegmentOrigin>;
+	/** 0: the primary transcription (editor, exports, imports); k > 0: another transcriber's or a gold copy's. */
+	variant: Generated<number>;
 	created_by: string | null;
 	created_at: string;
 	updated_by: string | null;
@@ -317,6 +331,63 @@ export interface AuditLogTable {
 	created_at: string;
 }
 
+export type TaskState = 'new' | 'in_progress' | 'submitted' | 'in_review' | 'accepted' | 'returned';
+export const TASK_STATES = ['new', 'in_progress', 'submitted', 'in_review', 'accepted', 'returned'] as const satisfies readonly TaskState[];
+
+/** One window of a recording, for one variant, as a unit of work in the queue. */
+export interface TaskTable {
+	id: string;
+	project_id: string;
+	recording_id: string;
+	/** Shared by every variant (and gold copy) of the same window: nobody gets two of them. */
+	window_id: string;
+	start_ms: number;
+	end_ms: number;
+	kind: Generated<'transcribe'>;
+	state: Generated<TaskState>;
+	/** Higher first; equal priorities by age. */
+	priority: Generated<number>;
+	/** The segment variant this task's transcription lives in. */
+	variant: Generated<number>;
+	/** Who transcribes it (kept after submission: the reviewer must not be them). */
+	assignee_id: string | null;
+	/** Who reviews it while in review (and who last did). */
+	reviewer_id: string | null;
+	/** While in_progress or in_review: the holder loses it after this instant. */
+	lease_expires_at: string | null;
+	/** How many times it was returned. */
+	review_round: Generated<number>;
+	/** The review stage it waits for or is in (1-based; a project has 1–3). */
+	review_stage: Generated<number>;
+	/** 0 | 1: accepted work a manager marked as a reference to score transcribers against. */
+	is_gold: Generated<0 | 1>;
+	/** Set on a gold copy: the gold task whose accepted text it is scored against. */
+	gold_source_id: string | null;
+	/** A scored gold copy's character errors (S + D + I) and the gold text's length. */
+	gold_errors: number | null;
+	gold_ref_length: number | null;
+	created_at: string;
+	updated_at: string;
+	claimed_at: string | null;
+	submitted_at: string | null;
+	accepted_at: string | null;
+}
+
+/** Append-only: one row per transition (and per assignment or gold marking) of a task. */
+export interface TaskEventTable {
+	id: string;
+	task_id: string;
+	project_id: string;
+	/** The TaskAction that made it (`claim`, `lapse`, `submit`, …). */
+	action: string;
+	from_state: TaskState;
+	to_state: TaskState;
+	/** null for the system (a lapsed lease). */
+	user_id: string | null;
+	at: string;
+	note: string;
+}
+
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Session = Selectable<SessionTable>;
@@ -338,3 +409,6 @@ export type Job = Selectable<JobTable>;
 export type SegmentReview = Selectable<SegmentReviewTable>;
 export type QaBatch = Selectable<QaBatchTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type Task = Selectable<TaskTable>;
+export type NewTask = Insertable<TaskTable>;
+export type TaskEvent = Selectable<TaskEventTable>;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.ts';
 import { dbKindOf } from '../db/connection.ts';
+import { PRIMARY_VARIANT } from '../segments/segments.repository.ts';
 
 /** What pre-segmentation needs of a recording: where its audio is and how long it is. */
 export function findRecordingAudio(db: Db, recordingId: string) {
@@ -27,6 +28,7 @@ export function listSegmentSpans(db: Db, recordingId: string) {
 		.selectFrom('segment')
 		.select(['start_ms', 'end_ms'])
 		.where('recording_id', '=', recordingId)
+		.where('variant', '=', PRIMARY_VARIANT)
 		.orderBy('start_ms')
 		.execute()
 		.then((rows) => rows.map((r) => ({ startMs: Number(r.start_ms), endMs: Number(r.end_ms) })));

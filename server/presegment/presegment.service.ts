@@ -6,6 +6,7 @@ import { newId, nowIso } from '../lib/ids.ts';
 import { FfmpegError } from '../media/ffmpeg.ts';
 import type { SegmentDto } from '../segments/segments.mapper.ts';
 import { insertNewSegment } from '../segments/segments.service.ts';
+import { PRIMARY_VARIANT } from '../segments/segments.repository.ts';
 import type { Interval } from './intervals.ts';
 import { findRecordingAudio, listSegmentSpans, lockRecording } from './presegment.repository.ts';
 import type { PresegmentOptions } from './presegment.schemas.ts';
@@ -88,6 +89,7 @@ export async function applyProposals(
 				status: 'new',
 				version: 1,
 				origin: 'presegment',
+				variant: PRIMARY_VARIANT,
 				created_by: userId,
 				created_at: now,
 				updated_by: userId,

@@ -37,6 +37,7 @@ function summaries(db: Db) {
 				.innerJoin('recording', 'recording.id', 'segment.recording_id')
 				.select(eb.fn.countAll<number>().as('n'))
 				.whereRef('recording.project_id', '=', 'project.id')
+				.where('segment.variant', '=', 0)
 				.as('segment_count')
 		]);
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connection.ts';
 import type { NewRecording, ProcessingState } from '../db/schema.ts';
 import { nowIso } from '../lib/ids.ts';
+import { PRIMARY_VARIANT } from '../segments/segments.repository.ts';
 
 export const RECORDING_COLUMNS = [
 	'r.id',
@@ -40,7 +41,8 @@ function segmentStats(db: Db, scope: { recordingId: string } | { projectId: stri
 			sql<number | null>`max(segment.end_ms) over (partition by segment.recording_id order by segment.start_ms, segment.id rows between unbounded preceding and 1 preceding)`.as(
 				'prev_end'
 			)
-		]);
+		])
+		.where('segment.variant', '=', PRIMARY_VARIANT);
 	segments =
 		'recordingId' in scope
 			? segments.where('segment.recording_id', '=', scope.recordingId)

@@ -15,6 +15,7 @@ export function toSegmentDto(row: Segment): SegmentDto {
 		status: row.status,
 		version: Number(row.version),
 		origin: row.origin,
+		variant: Number(row.variant),
 		createdBy: row.created_by,
 		createdAt: row.created_at,
 		updatedBy: row.updated_by,
@@ -46,10 +47,13 @@ export function toRevisionDto(row: {
 	};
 }
 
-/** A revision snapshot; those written before segments had an origin were all made by hand. */
+/**
+ * A revision snapshot; those written before segments had an origin were all made by hand, and
+ * those written before variants were all of the primary transcription.
+ */
 export function parseSnapshot(json: string): SegmentDto {
-	const snapshot = JSON.parse(json) as Omit<SegmentDto, 'origin'> & { origin?: SegmentDto['origin'] };
-	return { ...snapshot, origin: snapshot.origin ?? 'manual' };
+	const snapshot = JSON.parse(json) as Omit<SegmentDto, 'origin' | 'variant'> & Partial<Pick<SegmentDto, 'origin' | 'variant'>>;
+	return { ...snapshot, origin: snapshot.origin ?? 'manual', variant: snapshot.variant ?? 0 };
 }
 
 export function parseTexts(json: string): Record<string, string> {

@@ -4,7 +4,10 @@ import { newId, nowIso } from '../lib/ids.ts';
 import { preparedQuery, type Slots } from '../db/prepared-query.ts';
 
 /** Everything a write may change in a segment (its id, recording and creation stay). */
-export type SegmentWriteFields = Omit<Segment, 'id' | 'recording_id' | 'created_by' | 'created_at'>;
+export type SegmentWriteFields = Omit<Segment, 'id' | 'recording_id' | 'variant' | 'created_by' | 'created_at'>;
+
+/** The transcription the editor, exports and imports work on unless told otherwise. */
+export const PRIMARY_VARIANT = 0;
 
 export const SEGMENT_COLUMNS = [
 	'segment.id',
@@ -17,6 +20,7 @@ export const SEGMENT_COLUMNS = [
 	'segment.status',
 	'segment.version',
 	'segment.origin',
+	'segment.variant',
 	'segment.created_by',
 	'segment.created_at',
 	'segment.updated_by',
@@ -130,12 +134,13 @@ export function listLayerKeys(db: Db, projectId: string) {
 		.then((rows) => rows.map((r) => r.key));
 }
 
-/** A recording's segments in time order (then id, so equal starts are stable). */
-export function listSegments(db: Db, recordingId: string) {
+/** A recording's segments of one variant (the primary unless told) in time order (then id, so equal starts are stable). */
+export function listSegments(db: Db, recordingId: string, variant = PRIMARY_VARIANT) {
 	return db
 		.selectFrom('segment')
 		.select(SEGMENT_COLUMNS)
 		.where('segment.recording_id', '=', recordingId)
+		.where('segment.variant', '=', variant)
 		.orderBy('segment.start_ms')
 		.orderBy('segment.id')
 		.execute();
@@ -166,6 +171,7 @@ const insertSegmentRow = preparedQuery((db, p: Slots<keyof Segment>) =>
 			status: p.status,
 			version: p.version,
 			origin: p.origin,
+			variant: p.variant,
 			created_by: p.created_by,
 			created_at: p.created_at,
 			updated_by: p.updated_by,

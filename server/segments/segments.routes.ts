@@ -4,11 +4,13 @@ import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/http.ts';
 import { BODY_LIMITS, describe, errorBodySchema, errors, jsonBody, ok, okBodySchema, params, query } from '../lib/openapi.ts';
+import { renewLeasesOnSave } from '../tasks/tasks.service.ts';
 import { toSegmentDto } from './segments.mapper.ts';
 import { listSegments, recordingExists } from './segments.repository.ts';
 import {
 	createSegmentSchema,
 	deleteSegmentQuerySchema,
+	listSegmentsQuerySchema,
 	patchSegmentSchema,
 	recordingSegmentsParamSchema,
 	restoreSegmentSchema,
@@ -89,10 +91,10 @@ const doc = {
 /** A recording's segments; mounted under /api/recordings/:recordingId/segments. */
 export function recordingSegmentsRoutes({ db }: Deps) {
 	return new Hono<AuthEnv>()
-		.get('/', doc.list, params(recordingSegmentsParamSchema), async (c) => {
+		.get('/', doc.list, params(recordingSegmentsParamSchema), query(listSegmentsQuerySchema), async (c) => {
 			const { recordingId } = c.req.valid('param');
 			if (!(await recordingExists(db, recordingId))) return notFound(c, 'Recording');
-			const rows = await listSegments(db, recordingId);
+			const rows = await listSegments(db, recordingId, c.req.valid('query').variant);
 			return c.json({ segments: rows.map(toSegmentDto) }, 200);
 		})
 		.post('/', doc.create, requireRole(...WRITERS), params(recordingSegmentsParamSchema), jsonBody(createSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
@@ -102,6 +104,7 @@ export function recordingSegmentsRoutes({ db }: Deps) {
 				input: c.req.valid('json')
 			});
 			if (!result.ok) return c.json(result.body, result.status);
+			await renewLeasesOnSave(db, { recordingId: result.segment.recordingId, userId: c.var.user.id });
 			return c.json({ segment: result.segment }, result.created ? 201 : 200);
 		});
 }
@@ -116,6 +119,8 @@ export function segmentsRoutes({ db }: Deps) {
 				patch: c.req.valid('json')
 			});
 			if (!result.ok) return c.json(result.body, result.status);
+			// A save is work: it renews the lease of the task the person holds on this recording.
+			await renewLeasesOnSave(db, { recordingId: result.segment.recordingId, userId: c.var.user.id });
 			return c.json({ segment: result.segment }, 200);
 		})
 		.delete('/:id', doc.delete, requireRole(...WRITERS), params(segmentParamSchema), query(deleteSegmentQuerySchema), async (c) => {

@@ -35,7 +35,14 @@ export const createSegmentSchema = z.object({
 	speakerId: refId,
 	dialectTagId: refId,
 	texts: texts.optional(),
-	status: status.optional()
+	status: status.optional(),
+	variant: z
+		.number()
+		.int()
+		.min(0)
+		.max(INT32_MAX)
+		.optional()
+		.describe("The transcription it belongs to: 0 (the default) is the primary; a task's variant for double transcription")
 });
 
 export const patchSegmentSchema = z.object({
@@ -63,6 +70,14 @@ export const restoreSegmentSchema = z.object({
 });
 
 export const recordingSegmentsParamSchema = z.object({ recordingId: idSchema('Recording') });
+export const listSegmentsQuerySchema = z.object({
+	variant: z
+		.string()
+		.regex(/^\d{1,9}$/, 'variant must be a non-negative integer')
+		.transform(Number)
+		.optional()
+		.describe('Which transcription: 0 (the default) is the primary, k > 0 a task variant')
+});
 export const segmentParamSchema = z.object({
 	id: z.string().regex(SEGMENT_ID_PATTERN, 'Segment not found').describe('Segment id (20–40 of 0–9, a–z and -)')
 });
@@ -83,6 +98,7 @@ export const segmentDtoSchema = z
 			.describe(
 				'Where the text came from: `manual` (the editor), `import` (a transcript file), `machine` (ASR output, to be post-edited) or `presegment` (pre-segmentation). Edits keep it; an import that replaces the text sets it.'
 			),
+		variant: z.number().int().min(0).describe('0: the primary transcription; k > 0: a double transcription or gold copy of a task'),
 		createdBy: z.string().nullable(),
 		createdAt: isoDateTime,
 		updatedBy: z.string().nullable(),

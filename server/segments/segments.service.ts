@@ -16,6 +16,7 @@ import {
 	listLayerKeys,
 	listRevisions,
 	loadProjectRefs,
+	PRIMARY_VARIANT,
 	updateSegmentIfVersion
 } from './segments.repository.ts';
 
@@ -36,6 +37,8 @@ export interface NewSegmentInput {
 	status?: string;
 	/** Where the text came from; `manual` unless an import or pre-segmentation makes it. */
 	origin?: SegmentOrigin;
+	/** The transcription it belongs to (PRIMARY_VARIANT unless a task of another variant makes it). */
+	variant?: number;
 }
 
 export interface SegmentPatch {
@@ -154,6 +157,7 @@ export function buildNewSegment(
 		status: input.status ?? 'new',
 		version: 1,
 		origin: input.origin ?? 'manual',
+		variant: input.variant ?? PRIMARY_VARIANT,
 		created_by: userId,
 		created_at: now,
 		updated_by: userId,
@@ -426,6 +430,7 @@ export async function restoreSegment(
 			status: snapshot.status,
 			version: nextVersion,
 			origin: current?.origin ?? snapshot.origin ?? 'manual',
+			variant: current?.variant ?? snapshot.variant,
 			created_by: current?.created_by ?? snapshot.createdBy ?? userId,
 			created_at: current?.created_at ?? snapshot.createdAt ?? now,
 			updated_by: userId,
@@ -473,6 +478,7 @@ function pickSegment(row: Segment): Segment {
 		status: row.status,
 		version: Number(row.version),
 		origin: row.origin,
+		variant: Number(row.variant),
 		created_by: row.created_by,
 		created_at: row.created_at,
 		updated_by: row.updated_by,

@@ -24,7 +24,7 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 
 /** The recording's segments (the editor overlays this user's unsent edits on them). */
 async function loadSegments(fetch: typeof globalThis.fetch, recordingId: string) {
-	const call = createApi(fetch).api.recordings[':recordingId'].segments.$get({ param: { recordingId } });
+	const call = createApi(fetch).api.recordings[':recordingId'].segments.$get({ param: { recordingId }, query: {} });
 	const res = await call;
 	if (res.status !== 200) return orError<never>(Promise.reject(await ApiError.from(res)));
 	return (await res.json()).segments;

@@ -1,0 +1,441 @@
+import { sql } from 'kysely';
+import { dbKindOf, type Db } from '../db/connection.ts';
+import type { NewTask, Task, TaskState } from '../db/schema.ts';
+import { newId } from '../lib/ids.ts';
+import type { TaskAction } from './task-states.ts';
+
+export const TASK_COLUMNS = [
+	'task.id',
+	'task.project_id',
+	'task.recording_id',
+	'task.window_id',
+	'task.start_ms',
+	'task.end_ms',
+	'task.kind',
+	'task.state',
+	'task.priority',
+	'task.variant',
+	'task.assignee_id',
+	'task.reviewer_id',
+	'task.lease_expires_at',
+	'task.review_round',
+	'task.review_stage',
+	'task.is_gold',
+	'task.gold_source_id',
+	'task.gold_errors',
+	'task.gold_ref_length',
+	'task.created_at',
+	'task.updated_at',
+	'task.claimed_at',
+	'task.submitted_at',
+	'task.accepted_at'
+] as const;
+
+/** A task with the names a list shows beside it. */
+function tasksWithNames(db: Db) {
+	return db
+		.selectFrom('task')
+		.innerJoin('recording', 'recording.id', 'task.recording_id')
+		.leftJoin('user as assignee', 'assignee.id', 'task.assignee_id')
+		.leftJoin('user as reviewer', 'reviewer.id', 'task.reviewer_id')
+		.select(TASK_COLUMNS)
+		.select(['recording.name as recording_name', 'assignee.name as assignee_name', 'reviewer.name as reviewer_name']);
+}
+
+export type TaskRow = Awaited<ReturnType<typeof findTask>> & {};
+
+export function findTask(db: Db, id: string) {
+	return tasksWithNames(db).where('task.id', '=', id).executeTakeFirst();
+}
+
+/** The project a task belongs to (for access checks), or undefined. */
+export async function findTaskProject(db: Db, taskId: string): Promise<string | undefined> {
+	const row = await db.selectFrom('task').select('project_id').where('id', '=', taskId).executeTakeFirst();
+	return row?.project_id;
+}
+
+export interface TaskFilter {
+	projectId: string;
+	states?: TaskState[];
+	assigneeId?: string;
+	recordingId?: string;
+	limit: number;
+	offset: number;
+}
+
+function filtered(db: Db, filter: Omit<TaskFilter, 'limit' | 'offset'>) {
+	let query = tasksWithNames(db).where('task.project_id', '=', filter.projectId);
+	if (filter.states?.length) query = query.where('task.state', 'in', filter.states);
+	if (filter.assigneeId) query = query.where('task.assignee_id', '=', filter.assigneeId);
+	if (filter.recordingId) query = query.where('task.recording_id', '=', filter.recordingId);
+	return query;
+}
+
+/** One page of a project's tasks, in queue order (priority, then age). */
+export function listTasks(db: Db, filter: TaskFilter) {
+	return filtered(db, filter)
+		.orderBy('task.priority', 'desc')
+		.orderBy('task.created_at')
+		.orderBy('task.id')
+		.limit(filter.limit)
+		.offset(filter.offset)
+		.execute();
+}
+
+/** Tasks per state of a project (or of one assignee in it); states without tasks are absent. */
+export async function countTasksByState(db: Db, projectId: string, assigneeId?: string): Promise<Map<TaskState, number>> {
+	let query = db
+		.selectFrom('task')
+		.select(['state', sql<number>`count(*)`.as('n')])
+		.where('project_id', '=', projectId)
+		.groupBy('state');
+	if (assigneeId) query = query.where('assignee_id', '=', assigneeId);
+	const rows = await query.execute();
+	return new Map(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+/** Inserts tasks in batches (SQLite binds at most 32 766 values per statement). */
+export async function insertTasks(db: Db, rows: NewTask[]) {
+	for (let i = 0; i < rows.length; i += 500) {
+		await db.insertInto('task').values(rows.slice(i, i + 500)).execute();
+	}
+}
+
+/** The project's ready recordings (or those of `recordingIds`) that have no task yet. */
+export function listRecordingsWithoutTasks(db: Db, projectId: string, recordingIds?: string[]) {
+	let query = db
+		.selectFrom('recording')
+		.select(['recording.id', 'recording.duration_ms'])
+		.where('recording.project_id', '=', projectId)
+		.where('recording.state', '=', 'ready')
+		.where('recording.duration_ms', '>', 0)
+		.where((eb) => eb.not(eb.exists(eb.selectFrom('task').select('task.id').whereRef('task.recording_id', '=', 'recording.id'))));
+	if (recordingIds) query = query.where('recording.id', 'in', recordingIds.length ? recordingIds : ['']);
+	return query.orderBy('recording.created_at').orderBy('recording.id').execute();
+}
+
+export const TASK_SETTING_COLUMNS = [
+	'task_chunk_ms',
+	'task_overlap_ms',
+	'task_lease_ms',
+	'transcriptions_per_task',
+	'gold_percent'
+] as const;
+
+export function findTaskSettings(db: Db, projectId: string) {
+	return db.selectFrom('project').select(TASK_SETTING_COLUMNS).where('id', '=', projectId).executeTakeFirst();
+}
+
+export type TaskSettingsRow = NonNullable<Awaited<ReturnType<typeof findTaskSettings>>>;
+
+export function updateTaskSettings(db: Db, projectId: string, settings: TaskSettingsRow, now: string) {
+	return db
+		.updateTable('project')
+		.set({ ...settings, updated_at: now })
+		.where('id', '=', projectId)
+		.execute();
+}
+
+export interface TaskEventInput {
+	taskId: string;
+	projectId: string;
+	action: TaskAction;
+	from: TaskState;
+	to: TaskState;
+	userId: string | null;
+	at: string;
+	note?: string;
+}
+
+export async function insertTaskEvents(db: Db, events: TaskEventInput[]) {
+	if (events.length === 0) return;
+	await db
+		.insertInto('task_event')
+		.values(
+			events.map((e) => ({
+				id: newId(),
+				task_id: e.taskId,
+				project_id: e.projectId,
+				action: e.action,
+				from_state: e.from,
+				to_state: e.to,
+				user_id: e.userId,
+				at: e.at,
+				note: e.note ?? ''
+			}))
+		)
+		.execute();
+}
+
+/** A task's events, oldest first, with who made each. */
+export function listTaskEvents(db: Db, taskId: string) {
+	return db
+		.selectFrom('task_event')
+		.leftJoin('user', 'user.id', 'task_event.user_id')
+		.select([
+			'task_event.id',
+			'task_event.action',
+			'task_event.from_state',
+			'task_event.to_state',
+			'task_event.user_id',
+			'task_event.at',
+			'task_event.note',
+			'user.name as user_name'
+		])
+		.where('task_event.task_id', '=', taskId)
+		.orderBy('task_event.at')
+		.orderBy('task_event.id')
+		.execute();
+}
+
+export type TaskPatch = Partial<Omit<Task, 'id' | 'project_id' | 'recording_id' | 'window_id' | 'created_at'>>;
+
+/**
+ * Writes `patch` only if the task is still in `from` (and still held by `holder` when given): the
+ * compare-and-set every transition goes through, so two racing requests cannot both move it.
+ */
+export async function updateTaskIfState(
+	db: Db,
+	args: { id: string; from: TaskState; patch: TaskPatch; assigneeId?: string; reviewerId?: string }
+): Promise<boolean> {
+	let query = db.updateTable('task').set(args.patch).where('id', '=', args.id).where('state', '=', args.from);
+	if (args.assigneeId) query = query.where('assignee_id', '=', args.assigneeId);
+	if (args.reviewerId) query = query.where('reviewer_id', '=', args.reviewerId);
+	const result = await query.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
+}
+
+/** The caller's own unfinished work in a project: a task they hold, one returned to them, one assigned to them. */
+export function findOwnOpenTask(db: Db, projectId: string, userId: string) {
+	return db
+		.selectFrom('task')
+		.select(['id', 'state', 'lease_expires_at'])
+		.where('assignee_id', '=', userId)
+		.where('project_id', '=', projectId)
+		.where('state', 'in', ['in_progress', 'returned', 'new'])
+		.orderBy(sql`case state when 'in_progress' then 0 when 'returned' then 1 else 2 end`)
+		.orderBy('priority', 'desc')
+		.orderBy('created_at')
+		.limit(1)
+		.executeTakeFirst();
+}
+
+/** How many tasks of the project a person has had, and how many of them were gold copies. */
+export async function countClaims(db: Db, projectId: string, userId: string) {
+	const row = await db
+		.selectFrom('task')
+		.select([sql<number>`count(*)`.as('claims'), sql<number>`count(gold_source_id)`.as('gold')])
+		.where('assignee_id', '=', userId)
+		.where('project_id', '=', projectId)
+		.executeTakeFirst();
+	return { claims: Number(row?.claims ?? 0), gold: Number(row?.gold ?? 0) };
+}
+
+/**
+ * Takes the next task of the queue for `userId`: state new, unassigned, of a window they have no
+ * other variant of, highest priority first then oldest. PostgreSQL: one UPDATE over a
+ * `FOR UPDATE SKIP LOCKED` pick, so concurrent claimers never wait on nor get the same row.
+ * SQLite: the caller's transaction is immediate (the write lock is held from its start), so the
+ * pick and the update cannot interleave with another claim. Undefined when the queue is empty.
+ */
+export async function claimFromQueue(
+	db: Db,
+	args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }
+): Promise<{ id: string } | undefined> {
+	const { projectId, userId, now, leaseExpiresAt } = args;
+	const set = { state: 'in_progress' as const, assignee_id: userId, lease_expires_at: leaseExpiresAt, claimed_at: now, updated_at: now };
+	if (dbKindOf(db) === 'postgres') {
+		const result = await sql<{ id: string }>`
+			update task set state = ${set.state}, assignee_id = ${userId}, lease_expires_at = ${leaseExpiresAt},
+				claimed_at = ${now}, updated_at = ${now}
+			where id = (
+				select t.id from task t
+				where t.project_id = ${projectId} and t.state = 'new' and t.assignee_id is null
+					and not exists (select 1 from task o where o.window_id = t.window_id and o.assignee_id = ${userId})
+				order by t.priority desc, t.created_at, t.id
+				limit 1
+				for update skip locked
+			)
+			returning id`.execute(db);
+		return result.rows[0];
+	}
+	const pick = await db
+		.selectFrom('task as t')
+		.select('t.id')
+		.where('t.project_id', '=', projectId)
+		.where('t.state', '=', 'new')
+		.where('t.assignee_id', 'is', null)
+		.where((eb) =>
+			eb.not(
+				eb.exists(
+					eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId)
+				)
+			)
+		)
+		.orderBy('t.priority', 'desc')
+		.orderBy('t.created_at')
+		.orderBy('t.id')
+		.limit(1)
+		.executeTakeFirst();
+	if (!pick) return undefined;
+	const ok = await updateTaskIfState(db, { id: pick.id, from: 'new', patch: set });
+	return ok ? pick : undefined;
+}
+
+/**
+ * Takes the next submitted task for review by `userId`: never one of a window they transcribed
+ * (any variant), priority first then the longest waiting. Same locking as claimFromQueue.
+ */
+export async function claimReviewFromQueue(
+	db: Db,
+	args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }
+): Promise<{ id: string } | undefined> {
+	const { projectId, userId, now, leaseExpiresAt } = args;
+	if (dbKindOf(db) === 'postgres') {
+		const result = await sql<{ id: string }>`
+			update task set state = 'in_review', reviewer_id = ${userId}, lease_expires_at = ${leaseExpiresAt}, updated_at = ${now}
+			where id = (
+				select t.id from task t
+				where t.project_id = ${projectId} and t.state = 'submitted' and t.gold_source_id is null
+					and not exists (select 1 from task o where o.window_id = t.window_id and o.assignee_id = ${userId})
+				order by t.priority desc, t.submitted_at, t.id
+				limit 1
+				for update skip locked
+			)
+			returning id`.execute(db);
+		return result.rows[0];
+	}
+	const pick = await db
+		.selectFrom('task as t')
+		.select('t.id')
+		.where('t.project_id', '=', projectId)
+		.where('t.state', '=', 'submitted')
+		.where('t.gold_source_id', 'is', null)
+		.where((eb) =>
+			eb.not(
+				eb.exists(
+					eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId)
+				)
+			)
+		)
+		.orderBy('t.priority', 'desc')
+		.orderBy('t.submitted_at')
+		.orderBy('t.id')
+		.limit(1)
+		.executeTakeFirst();
+	if (!pick) return undefined;
+	const patch = { state: 'in_review' as const, reviewer_id: userId, lease_expires_at: leaseExpiresAt, updated_at: now };
+	return (await updateTaskIfState(db, { id: pick.id, from: 'submitted', patch })) ? pick : undefined;
+}
+
+/**
+ * Takes back every lease of the project that ran out before `now`: in progress → new (unassigned),
+ * in review → submitted. Returns what it took back (for the lapse events). Racing sweeps are safe:
+ * the UPDATE re-checks its condition on each row, so each lapse is taken and recorded once.
+ */
+export async function takeBackLapsedLeases(db: Db, projectId: string, now: string) {
+	const transcribing = await db
+		.updateTable('task')
+		.set({ state: 'new', assignee_id: null, lease_expires_at: null, updated_at: now })
+		.where('project_id', '=', projectId)
+		.where('state', '=', 'in_progress')
+		.where('lease_expires_at', '<', now)
+		.returning(['id'])
+		.execute();
+	const reviewing = await db
+		.updateTable('task')
+		.set({ state: 'submitted', lease_expires_at: null, updated_at: now })
+		.where('project_id', '=', projectId)
+		.where('state', '=', 'in_review')
+		.where('lease_expires_at', '<', now)
+		.returning(['id', 'reviewer_id'])
+		.execute();
+	return { transcribing, reviewing };
+}
+
+/** Extends the lease of the tasks of a recording that `userId` holds (a save in the editor is work). */
+export async function renewLeasesOfRecording(db: Db, args: { recordingId: string; userId: string; now: string; leaseExpiresAt: string }) {
+	await db
+		.updateTable('task')
+		.set({ lease_expires_at: args.leaseExpiresAt })
+		.where('recording_id', '=', args.recordingId)
+		.where((eb) =>
+			eb.or([
+				eb.and([eb('state', '=', 'in_progress'), eb('assignee_id', '=', args.userId)]),
+				eb.and([eb('state', '=', 'in_review'), eb('reviewer_id', '=', args.userId)])
+			])
+		)
+		.where('lease_expires_at', '>=', args.now)
+		.execute();
+}
+
+/** The highest variant any task of the recording uses (-1 without tasks). */
+export async function maxTaskVariant(db: Db, recordingId: string): Promise<number> {
+	const row = await db
+		.selectFrom('task')
+		.select((eb) => eb.fn.max('variant').as('v'))
+		.where('recording_id', '=', recordingId)
+		.executeTakeFirst();
+	return row?.v == null ? -1 : Number(row.v);
+}
+
+/**
+ * A gold task of the project `userId` has never seen: accepted, marked gold, and of a window they
+ * neither transcribed (any variant) nor reviewed. Random among those, so copies spread evenly.
+ */
+export function pickGoldSource(db: Db, projectId: string, userId: string) {
+	return db
+		.selectFrom('task as g')
+		.select(['g.id', 'g.recording_id', 'g.window_id', 'g.start_ms', 'g.end_ms', 'g.variant', 'g.priority'])
+		.where('g.project_id', '=', projectId)
+		.where('g.is_gold', '=', 1)
+		.where('g.state', '=', 'accepted')
+		.where((eb) =>
+			eb.not(
+				eb.exists(
+					eb
+						.selectFrom('task as o')
+						.select('o.id')
+						.whereRef('o.window_id', '=', 'g.window_id')
+						.where((w) => w.or([w('o.assignee_id', '=', userId), w('o.reviewer_id', '=', userId)]))
+				)
+			)
+		)
+		.orderBy(sql`random()`)
+		.limit(1)
+		.executeTakeFirst();
+}
+
+/** The segments of one variant that overlap a window, in time order: a task's transcription. */
+export function listWindowSegments(db: Db, args: { recordingId: string; variant: number; startMs: number; endMs: number }) {
+	return db
+		.selectFrom('segment')
+		.select(['id', 'start_ms', 'end_ms', 'speaker_id', 'dialect_tag_id', 'texts'])
+		.where('recording_id', '=', args.recordingId)
+		.where('variant', '=', args.variant)
+		.where('start_ms', '<', args.endMs)
+		.where('end_ms', '>', args.startMs)
+		.orderBy('start_ms')
+		.orderBy('id')
+		.execute();
+}
+
+/** Per transcriber of the project: their scored gold copies, summed. */
+export function goldAccuracyByUser(db: Db, projectId: string) {
+	return db
+		.selectFrom('task')
+		.innerJoin('user', 'user.id', 'task.assignee_id')
+		.select([
+			'task.assignee_id as user_id',
+			'user.name as user_name',
+			sql<number>`count(*)`.as('gold_tasks'),
+			sql<number>`coalesce(sum(task.gold_errors), 0)`.as('errors'),
+			sql<number>`coalesce(sum(task.gold_ref_length), 0)`.as('ref_length')
+		])
+		.where('task.project_id', '=', projectId)
+		.where('task.gold_source_id', 'is not', null)
+		.where('task.gold_errors', 'is not', null)
+		.groupBy(['task.assignee_id', 'user.name'])
+		.orderBy('user.name')
+		.execute();
+}
