@@ -113,10 +113,22 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 		expect(ops['/api/projects/{projectId}/speakers/{speakerId}']?.patch?.responses?.['404']).toMatchObject({
 			description: 'Project or speaker not found'
 		});
-		const withCapability = Object.values(ops).flatMap((item) =>
-			METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'])
-		);
+		// Task routes check their own capability (read, transcribe, review or manage): counted apart.
+		const isTaskRoute = (path: string) => path.startsWith('/api/tasks') || path.startsWith('/api/projects/{projectId}/tasks');
+		const withCapability = Object.entries(ops)
+			.filter(([path]) => !isTaskRoute(path))
+			.flatMap(([, item]) =>
+				METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'])
+			);
 		expect(withCapability).toHaveLength(settings.length);
+		for (const [path, item] of Object.entries(ops).filter(([p]) => isTaskRoute(p))) {
+			for (const m of METHODS) {
+				const op = (item as Record<string, Op | undefined>)[m];
+				if (!op) continue;
+				expect(op['x-capability'], `${m} ${path}`).toMatch(/^(read|transcribe|review|manage)$/);
+				expect(op.responses['404']?.description, `${m} ${path}`).toMatch(/not found/);
+			}
+		}
 		expect(JSON.stringify(ops['/api/projects/{projectId}']?.get?.responses?.['200'])).toContain('ProjectCapabilities');
 	});
 

@@ -1,6 +1,10 @@
 import { dbKindOf, type Db } from '../db/connection.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { scoreTexts, type ScoreOptions } from '../metrics/score.ts';
+import { acceptedVersion } from '../review/accepted-version.ts';
+import { toReviewDto } from '../review/review.mapper.ts';
+import { listReviewsOfSegments } from '../review/review.repository.ts';
+import { groupBySegment } from '../review/review.service.ts';
 import { parseTexts } from '../segments/segments.mapper.ts';
 import { insertSegment } from '../segments/segments.repository.ts';
 import {
@@ -94,8 +98,16 @@ export async function serveGoldCopy(db: Db, args: { projectId: string; userId: s
 	});
 }
 
-/** A window's text in one variant: the segments' text in the project's first layer, in time order. */
-async function windowText(db: Db, task: Pick<TaskRow, 'recording_id' | 'start_ms' | 'end_ms' | 'project_id'>, variant: number) {
+/**
+ * A window's text in one variant: the segments' text in the project's first layer, in time order.
+ * With `accepted`, each segment's accepted version (review corrections applied, server/review).
+ */
+async function windowText(
+	db: Db,
+	task: Pick<TaskRow, 'recording_id' | 'start_ms' | 'end_ms' | 'project_id'>,
+	variant: number,
+	options: { accepted: boolean }
+) {
 	const layer = await db
 		.selectFrom('text_layer')
 		.select('key')
@@ -103,27 +115,40 @@ async function windowText(db: Db, task: Pick<TaskRow, 'recording_id' | 'start_ms
 		.orderBy('sort_order')
 		.orderBy('key')
 		.executeTakeFirst();
+	if (!layer) return '';
 	const segments = await listWindowSegments(db, {
 		recordingId: task.recording_id,
 		variant,
 		startMs: Number(task.start_ms),
 		endMs: Number(task.end_ms)
 	});
-	return segments.map((s) => (layer ? parseTexts(s.texts)[layer.key] ?? '' : '')).join(' ');
+	const reviews = options.accepted ? groupBySegment((await listReviewsOfSegments(db, segments.map((s) => s.id))).map(toReviewDto)) : new Map();
+	return segments
+		.map((s) => {
+			const original = {
+				startMs: Number(s.start_ms),
+				endMs: Number(s.end_ms),
+				speakerId: s.speaker_id,
+				dialectTagId: s.dialect_tag_id,
+				texts: parseTexts(s.texts),
+				version: Number(s.version)
+			};
+			const fields = options.accepted ? acceptedVersion(original, reviews.get(s.id) ?? []).fields : original;
+			return fields.texts[layer.key] ?? '';
+		})
+		.join(' ');
 }
 
 /**
- * Scores a submitted gold copy against its gold task's text (CER, GOLD_SCORE_OPTIONS) and keeps the
- * counts on the copy, so each transcriber's gold accuracy is a sum over their copies. Runs in the
- * submit's transaction.
- *
- * The reference is the gold task's segment text; once review corrections exist beside segments, the
- * accepted version (the last stage's correction, else the original) is what belongs here.
+ * Scores a submitted gold copy against its gold task's accepted text (CER, GOLD_SCORE_OPTIONS) and
+ * keeps the counts on the copy, so each transcriber's gold accuracy is a sum over their copies.
+ * Runs in the submit's transaction.
  */
 export async function scoreGoldCopy(db: Db, copy: TaskRow) {
 	const gold = await db.selectFrom('task').select(['id', 'variant']).where('id', '=', copy.gold_source_id!).executeTakeFirst();
 	if (!gold) return;
-	const [ref, hyp] = await Promise.all([windowText(db, copy, Number(gold.variant)), windowText(db, copy, Number(copy.variant))]);
+	const ref = await windowText(db, copy, Number(gold.variant), { accepted: true });
+	const hyp = await windowText(db, copy, Number(copy.variant), { accepted: false });
 	const counts = scoreTexts(ref, hyp, GOLD_SCORE_OPTIONS);
 	await db
 		.updateTable('task')

@@ -410,7 +410,7 @@ export function pickGoldSource(db: Db, projectId: string, userId: string) {
 export function listWindowSegments(db: Db, args: { recordingId: string; variant: number; startMs: number; endMs: number }) {
 	return db
 		.selectFrom('segment')
-		.select(['id', 'start_ms', 'end_ms', 'speaker_id', 'dialect_tag_id', 'texts'])
+		.select(['id', 'start_ms', 'end_ms', 'speaker_id', 'dialect_tag_id', 'texts', 'version'])
 		.where('recording_id', '=', args.recordingId)
 		.where('variant', '=', args.variant)
 		.where('start_ms', '<', args.endMs)

@@ -269,6 +269,15 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 		expect(made.ok).toBe(true);
 		await actOk(goldTask.id, admin, 'submit');
 		await ctx.json('POST', `/api/projects/${projectId}/tasks/next-review`, undefined, reviewer.cookie);
+		// The reviewer corrects the second segment: the gold text is the accepted version, not the original.
+		const second = made.ok ? made.segments[1] : undefined;
+		const correction = await ctx.json(
+			'POST',
+			`/api/segments/${second!.id}/reviews`,
+			{ baseVersion: 1, decision: 'correct', corrected: { texts: { transcript: '好唔好呀' } }, categories: ['omission'], taskId: goldTask.id },
+			reviewer.cookie
+		);
+		expect(correction.status).toBe(201);
 		await actOk(goldTask.id, reviewer, 'accept');
 		const marked = await ctx.json('PATCH', `/api/tasks/${goldTask.id}`, { isGold: true }, admin.cookie);
 		expect((await marked.json()).task.isGold).toBe(true);
@@ -287,14 +296,14 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 			[0, 2000, {}],
 			[3000, 5000, {}]
 		]);
-		// Bob hears 我哋去饮茶 好唔好 and writes one character wrong and drops one.
+		// Bob hears 我哋去饮茶 好唔好呀 and writes one character wrong and drops two.
 		await ctx.json('PATCH', `/api/segments/${seeded[0].id}`, { version: 1, texts: { transcript: '我地去饮茶' } }, bob.cookie);
 		await ctx.json('PATCH', `/api/segments/${seeded[1].id}`, { version: 1, texts: { transcript: '好唔' } }, bob.cookie);
 		await actOk(copy.id, bob, 'submit');
 		const scored = (await (await ctx.json('GET', `/api/tasks/${copy.id}`, undefined, admin.cookie)).json()).task as TaskDto;
-		expect(scored).toMatchObject({ goldSourceId: goldTask.id, goldScore: { errors: 2, refLength: 8, cer: 0.25 } });
+		expect(scored).toMatchObject({ goldSourceId: goldTask.id, goldScore: { errors: 3, refLength: 9, cer: 3 / 9 } });
 		const accuracy = await (await ctx.json('GET', `/api/projects/${projectId}/tasks/gold-accuracy`, undefined, admin.cookie)).json();
-		expect(accuracy.transcribers).toEqual([{ userId: bob.id, name: 'Test transcriber', goldTasks: 1, errors: 2, refLength: 8, cer: 0.25, accuracy: 0.75 }]);
+		expect(accuracy.transcribers).toEqual([{ userId: bob.id, name: 'Test transcriber', goldTasks: 1, errors: 3, refLength: 9, cer: 3 / 9, accuracy: 1 - 3 / 9 }]);
 		// Gold copies never reach reviewers, and nobody gets the same gold window twice.
 		const reviewQueue = await (await ctx.json('POST', `/api/projects/${projectId}/tasks/next-review`, undefined, reviewer.cookie)).json();
 		expect(reviewQueue.task.id).toBe(first.id);
