@@ -420,6 +420,11 @@ export function listWindowSegments(db: Db, args: { recordingId: string; variant:
 		.execute();
 }
 
+/** Active accounts by name (who may be assigned is then decided per project by taskAccess). */
+export function listActiveUsers(db: Db) {
+	return db.selectFrom('user').select(['id', 'name', 'role']).where('is_active', '=', 1).orderBy('name').orderBy('id').execute();
+}
+
 /** Per transcriber of the project: their scored gold copies, summed. */
 export function goldAccuracyByUser(db: Db, projectId: string) {
 	return db

@@ -4,18 +4,20 @@ import { notFound } from '../lib/http.ts';
 import { describe, errors, jsonBody, ok, params, query } from '../lib/openapi.ts';
 import { nowIso } from '../lib/ids.ts';
 import { TASK_STATES, type TaskState } from '../db/schema.ts';
-import { requireTaskAccess, type TaskAccessEnv } from './task-access.ts';
+import { requireTaskAccess, taskAccess, type TaskAccessEnv } from './task-access.ts';
 import { fromTaskSettingsDto, toTaskDto, toTaskEventDto, toTaskSettingsDto } from './tasks.mapper.ts';
 import {
 	countTasksByState,
 	findTask,
 	findTaskSettings,
 	goldAccuracyByUser,
+	listActiveUsers,
 	listTaskEvents,
 	listTasks,
 	updateTaskSettings
 } from './tasks.repository.ts';
 import {
+	assigneeListSchema,
 	claimEnvelopeSchema,
 	createTasksResultSchema,
 	createTasksSchema,
@@ -79,6 +81,11 @@ const doc = {
 		tags,
 		summary: "Replace the project's task settings (tasks already created keep their windows)",
 		responses: { 200: ok(taskSettingsEnvelopeSchema) }
+	}),
+	assignees: describe({
+		tags,
+		summary: 'The members a manager may assign tasks to (those who may transcribe in the project)',
+		responses: { 200: ok(assigneeListSchema) }
 	}),
 	gold: describe({
 		tags,
@@ -177,6 +184,12 @@ export function projectTasksRoutes({ db }: Deps) {
 			const { projectId } = c.var.access;
 			await updateTaskSettings(db, projectId, fromTaskSettingsDto(c.req.valid('json')), nowIso());
 			return c.json({ settings: toTaskSettingsDto((await findTaskSettings(db, projectId))!) }, 200);
+		})
+		.get('/assignees', doc.assignees, params(projectTaskParamsSchema), manager, async (c) => {
+			const { projectId } = c.var.access;
+			const users = await listActiveUsers(db);
+			const allowed = await Promise.all(users.map(async (u) => (await taskAccess(db, u, projectId))?.can.transcribe ?? false));
+			return c.json({ assignees: users.filter((_, i) => allowed[i]).map((u) => ({ id: u.id, name: u.name })) }, 200);
 		})
 		.get('/gold-accuracy', doc.gold, params(projectTaskParamsSchema), manager, async (c) => {
 			const rows = await goldAccuracyByUser(db, c.var.access.projectId);

@@ -128,6 +128,7 @@ export const createTasksResultSchema = z.object({
 	created: z.number().int().describe('Tasks created'),
 	recordings: z.number().int().describe('Recordings they came from')
 });
+export const assigneeListSchema = z.object({ assignees: z.array(z.object({ id: z.string(), name: z.string() })) });
 export const goldAccuracySchema = z.object({
 	transcribers: z.array(
 		z.object({
