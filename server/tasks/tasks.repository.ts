@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { audit } from '../audit/audit.ts';
 import { dbKindOf, type Db } from '../db/connection.ts';
 import type { NewTask, Task, TaskState } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
@@ -147,8 +148,21 @@ export interface TaskEventInput {
 	note?: string;
 }
 
+/**
+ * Records transitions: in task_event (what the dashboards count) and in the audit trail, in the
+ * caller's transaction, so a transition that rolls back leaves neither.
+ */
 export async function insertTaskEvents(db: Db, events: TaskEventInput[]) {
 	if (events.length === 0) return;
+	for (const e of events) {
+		await audit(db, {
+			projectId: e.projectId,
+			actorId: e.userId,
+			action: e.action === 'assign' ? 'task.assign' : e.action === 'mark_gold' ? 'task.gold' : 'task.transition',
+			target: { type: 'task', id: e.taskId },
+			details: { action: e.action, from: e.from, to: e.to, ...(e.note ? { note: e.note } : {}) }
+		});
+	}
 	await db
 		.insertInto('task_event')
 		.values(

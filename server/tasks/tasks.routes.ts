@@ -163,7 +163,7 @@ export function projectTasksRoutes({ db }: Deps) {
 		})
 		.post('/', doc.create, params(projectTaskParamsSchema), manager, jsonBody(createTasksSchema), async (c) => {
 			const input = c.req.valid('json');
-			const result = await createTasks(db, { projectId: c.var.access.projectId, recordingIds: input.recordingIds, priority: input.priority });
+			const result = await createTasks(db, { projectId: c.var.access.projectId, actorId: c.var.user.id, recordingIds: input.recordingIds, priority: input.priority });
 			return c.json(result, 201);
 		})
 		.post('/next', doc.next, params(projectTaskParamsSchema), transcriber, async (c) => {

@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import type { NewTask, TaskState } from '../db/schema.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
@@ -41,7 +42,7 @@ const leaseUntil = (now: string, leaseMs: number) => new Date(Date.parse(now) + 
  * variant (transcriptions_per_task), in one transaction. Recordings that have tasks are left alone,
  * so pressing it again only adds the recordings uploaded since.
  */
-export async function createTasks(db: Db, args: { projectId: string; recordingIds?: string[]; priority?: number }) {
+export async function createTasks(db: Db, args: { projectId: string; actorId: string | null; recordingIds?: string[]; priority?: number }) {
 	return db.transaction().execute(async (trx) => {
 		const settings = (await findTaskSettings(trx, args.projectId))!;
 		const recordings = await listRecordingsWithoutTasks(trx, args.projectId, args.recordingIds);
@@ -77,6 +78,15 @@ export async function createTasks(db: Db, args: { projectId: string; recordingId
 			}
 		}
 		await insertTasks(trx, rows);
+		if (rows.length > 0) {
+			await audit(trx, {
+				projectId: args.projectId,
+				actorId: args.actorId,
+				action: 'task.create',
+				target: { type: 'task', id: null },
+				details: { tasks: rows.length, recordings: recordings.map((r) => r.id).slice(0, 100) }
+			});
+		}
 		return { created: rows.length, recordings: recordings.length };
 	});
 }

@@ -167,6 +167,13 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 			'claim', 'submit', 'claim_review', 'return', 'start', 'submit', 'claim_review', 'accept'
 		]);
 		expect((await events(task!.id))[3].note).toBe('Segment 2: 佢 not 渠');
+		// Every transition is in the audit trail too, with who and what.
+		const trail = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'details']).where('target_id', '=', task!.id).orderBy('created_at').orderBy('id').execute();
+		expect(trail.map((a) => [a.action, JSON.parse(a.details).action])).toEqual([
+			['task.transition', 'claim'], ['task.transition', 'submit'], ['task.transition', 'claim_review'], ['task.transition', 'return'],
+			['task.transition', 'start'], ['task.transition', 'submit'], ['task.transition', 'claim_review'], ['task.transition', 'accept']
+		]);
+		expect(trail[3]).toMatchObject({ actor_id: reviewer.id });
 	});
 
 	it('a lapsed lease returns the task to the queue, counted as a lapse; the former holder cannot submit', async () => {
