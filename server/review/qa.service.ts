@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import type { QaBatch } from '../db/schema.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
@@ -82,8 +83,8 @@ export async function createQaBatch(
 		{ percent: input.percent, seed }
 	);
 	const id = newId();
-	await inWriteTransaction(db, (trx) =>
-		insertBatch(
+	await inWriteTransaction(db, async (trx) => {
+		await insertBatch(
 			trx,
 			{
 				id,
@@ -102,8 +103,15 @@ export async function createQaBatch(
 				decided_at: null
 			},
 			sample.items
-		)
-	);
+		);
+		await audit(trx, {
+			projectId,
+			actorId: user.id,
+			action: 'review.batch',
+			target: { type: 'review', id },
+			details: { event: 'draw', stage: input.stage, percent: input.percent, seed, recordingIds: ids, population: segments.length, sampled: sample.items.length }
+		});
+	});
 	return { ok: true, detail: (await loadQaBatch(db, id, user))! };
 }
 
@@ -174,7 +182,17 @@ export async function decideQaBatch(db: Db, batchId: string, user: User): Promis
 	if (left > 0) return fail(409, 'sample_incomplete', `${left} sampled segment(s) still need a decision`, { remaining: left });
 	const errorRate = scored.score.errorRate;
 	const state = batchDecision(errorRate, Number(batch.threshold));
-	const decided = await inWriteTransaction(db, (trx) => decideBatch(trx, batch.id, { state, errorRate, userId: user.id, at: nowIso() }));
+	const decided = await inWriteTransaction(db, async (trx) => {
+		if (!(await decideBatch(trx, batch.id, { state, errorRate, userId: user.id, at: nowIso() }))) return false;
+		await audit(trx, {
+			projectId: batch.project_id,
+			actorId: user.id,
+			action: 'review.batch',
+			target: { type: 'review', id: batch.id },
+			details: { event: 'decide', state, errorRate, threshold: Number(batch.threshold), sampled: scored.items.length }
+		});
+		return true;
+	});
 	if (!decided) return fail(409, 'already_decided', 'This batch was decided meanwhile');
 	return { ok: true, detail: (await loadQaBatch(db, batch.id, user))! };
 }

@@ -111,6 +111,8 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 		expect(detailA.batch.errorRate).toBeCloseTo(1 / 56);
 		expect(detailA.progress).toEqual({ decided: 8, sampled: 8 });
 		expect((await ctx.json('POST', `/api/qa-batches/${a.batch.id}/decision`, undefined, reviewer.cookie)).status).toBe(409);
+		const logged = await ctx.deps.db.selectFrom('audit_log').select(['target_id', 'details']).where('action', '=', 'review.batch').where('target_id', '=', a.batch.id).execute();
+		expect(logged.map((r) => JSON.parse(r.details).event).sort()).toEqual(['decide', 'draw']);
 
 		// Batch B over the second recording only, 100 %: the segments not yet reviewed get 2 corrections in 10 → 2/70 > 0.02.
 		const b: QaBatchDetailDto = await (await draw({ recordingIds: [recordings[1]], percent: 100, seed: 'b' })).json();

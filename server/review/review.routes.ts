@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
+import { audit, changedFields } from '../audit/audit.ts';
+import { inWriteTransaction } from '../db/write-batch.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/http.ts';
 import { describe, errorBodySchema, errors, jsonBody, ok, params, query } from '../lib/openapi.ts';
@@ -82,7 +84,19 @@ export function reviewSettingsRoutes({ db }: Deps) {
 			return c.json({ settings: await loadReviewSettings(db, access.projectId) }, 200);
 		})
 		.put('/', doc.putSettings, params(projectParamsSchema), requireProjectManager(db), jsonBody(reviewSettingsSchema), async (c) => {
-			await saveReviewSettings(db, c.var.projectId, c.req.valid('json'));
+			const projectId = c.var.projectId;
+			const before = await loadReviewSettings(db, projectId);
+			const after = c.req.valid('json');
+			await inWriteTransaction(db, async (trx) => {
+				await saveReviewSettings(trx, projectId, after);
+				await audit(trx, {
+					projectId,
+					actorId: c.var.user.id,
+					action: 'project.update',
+					target: { type: 'project', id: projectId },
+					details: { reviewSettings: changedFields({ ...before }, { ...after }).changes }
+				});
+			});
 			return c.json({ settings: await loadReviewSettings(db, c.var.projectId) }, 200);
 		});
 }

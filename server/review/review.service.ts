@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
@@ -172,6 +173,13 @@ export async function submitReview(
 			categories: JSON.stringify([...new Set(input.categories)]),
 			comment: input.comment,
 			created_at: nowIso()
+		});
+		await audit(trx, {
+			projectId: access.projectId,
+			actorId: user.id,
+			action: 'review.decision',
+			target: { type: 'review', id },
+			details: { segmentId, recordingId: row.recording_id, taskId: input.taskId ?? null, stage, decision: input.decision, categories: input.categories, corrected }
 		});
 		const all = (await listSegmentReviews(trx, segmentId)).map(toReviewDto);
 		return { ok: true as const, review: all.find((r) => r.id === id)!, entry: toReviewEntry(segment, all) };

@@ -84,6 +84,11 @@ describe.each(DB_KINDS)('review on %s', (kind) => {
 
 		const history = await ctx.json('GET', `/api/segments/${s.id}/reviews`, undefined, transcriber.cookie);
 		expect((await history.json()).reviews).toHaveLength(1);
+		// The decision is in the audit trail, written in the same transaction.
+		const logged = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'target_id', 'details']).where('action', '=', 'review.decision').execute();
+		expect(logged).toHaveLength(1);
+		expect(logged[0]).toMatchObject({ actor_id: reviewer.id, target_id: entry.reviews[0].id });
+		expect(JSON.parse(logged[0].details)).toMatchObject({ segmentId: s.id, stage: 1, decision: 'correct', categories: ['substitution'] });
 	});
 
 	it('validates decisions: categories, corrections, version, own work and the role', async () => {
@@ -118,6 +123,8 @@ describe.each(DB_KINDS)('review on %s', (kind) => {
 			admin.cookie
 		);
 		expect(put.status).toBe(200);
+		const settingsLog = await ctx.deps.db.selectFrom('audit_log').select('details').where('action', '=', 'project.update').execute();
+		expect(settingsLog.some((r) => 'stages' in (JSON.parse(r.details).reviewSettings ?? {}))).toBe(true);
 		expect((await ctx.json('PUT', `/api/projects/${project.id}/review-settings`, { stages: [], categories: [], qaThreshold: 0.1 }, admin.cookie)).status).toBe(400);
 		expect((await ctx.json('PUT', `/api/projects/${project.id}/review-settings`, { stages: [{ nameEn: 'a', nameZh: 'b' }], categories: [], qaThreshold: 0.1 }, reviewer.cookie)).status).toBe(403);
 
