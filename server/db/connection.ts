@@ -2,7 +2,6 @@ import SqliteDatabase from 'better-sqlite3';
 import {
 	CompiledQuery,
 	Kysely,
-	PostgresDialect,
 	SqliteDialect,
 	SqliteDriver,
 	type DatabaseConnection,
@@ -10,6 +9,7 @@ import {
 	type SqliteDialectConfig
 } from 'kysely';
 import pg from 'pg';
+import { SchemaScopedPostgresDialect } from './postgres-introspector.ts';
 import type { Database } from './schema.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -83,7 +83,7 @@ function createPostgresDb(options: { url: string; schema?: string; poolSize?: nu
 		max: options.poolSize ?? 10,
 		options: options.schema ? `-c search_path=${options.schema}` : undefined
 	});
-	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
 	return { db, kind: 'postgres', schema: options.schema, close: () => db.destroy() };
 }
 

@@ -32,9 +32,8 @@ describe.each(DB_KINDS)('migrations on %s', (kind) => {
 		const handle = await createTestDb(kind);
 		try {
 			const tables = async () =>
-				// PostgreSQL lists every schema's tables: other test files' schemas live beside this one.
+				// Only this file's schema: other test files' schemas live (and are dropped) beside it.
 				(await handle.db.introspection.getTables())
-					.filter((t) => handle.schema === undefined || t.schema === handle.schema)
 					.map((t) => t.name)
 					.filter((name) => !name.startsWith('kysely_'))
 					.sort();
