@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection.ts';
 import type { SegmentReview } from '../db/schema.ts';
 import { nowIso } from '../lib/ids.ts';
+import { SEGMENT_COLUMNS } from '../segments/segments.repository.ts';
 import { defaultReviewSettings, type ReviewSettings } from './review-settings.ts';
 
 const REVIEW_COLUMNS = [
@@ -89,4 +90,16 @@ export async function listReviewsOfSegments(db: Db, segmentIds: string[]) {
 		);
 	}
 	return rows;
+}
+
+/** Every variant's segments of a recording (double transcriptions), by variant then time. */
+export function listAllVariants(db: Db, recordingId: string) {
+	return db
+		.selectFrom('segment')
+		.select(SEGMENT_COLUMNS)
+		.where('segment.recording_id', '=', recordingId)
+		.orderBy('segment.variant')
+		.orderBy('segment.start_ms')
+		.orderBy('segment.id')
+		.execute();
 }

@@ -11,9 +11,10 @@ import type { UserDto } from '../users/users.mapper.ts';
 import { acceptedVersion, applyCorrection, type Correction, type ReviewableFields } from './accepted-version.ts';
 import { reviewAccessForRecording } from './review-access.ts';
 import { toReviewDto, toReviewEntry } from './review.mapper.ts';
-import { insertReview, listRecordingReviews, listSegmentReviews, loadReviewSettings } from './review.repository.ts';
+import { insertReview, listAllVariants, listRecordingReviews, listSegmentReviews, loadReviewSettings } from './review.repository.ts';
 import type { CreateReviewInput, RecordingMetricsDto, RecordingReviewDto, ReviewDto, SegmentReviewEntryDto } from './review.schemas.ts';
-import { primaryLayerKey, projectCodes, reviewMetrics } from './review-metrics.ts';
+import { primaryLayerKey, projectCodes, reviewMetrics, variantMetrics } from './review-metrics.ts';
+import { taskStageFor } from './task-review.ts';
 import type { ReviewSettings } from './review-settings.ts';
 
 export type ReviewFailure = { ok: false; status: 403 | 404 | 409 | 422; body: ApiErrorBody & { segment?: SegmentDto } };
@@ -134,11 +135,21 @@ export async function submitReview(
 				}
 			};
 		}
+		let asked = input.stage;
+		if (input.taskId) {
+			// Inside a task the task decides the stage: the one it is in review at.
+			const inTask = await taskStageFor(trx, { taskId: input.taskId, userId: user.id, segment: row });
+			if (!inTask.ok) return inTask;
+			if (asked !== undefined && asked !== inTask.stage) {
+				return fail(422, 'wrong_stage', `The task is at review stage ${inTask.stage}`, { stage: inTask.stage });
+			}
+			asked = inTask.stage;
+		}
 		const settings = await loadReviewSettings(trx, access.projectId);
 		const reviews = (await listSegmentReviews(trx, segmentId)).map(toReviewDto);
 		const current = acceptedVersion(segment, reviews).reviews;
 		const decided = new Map(current.map((r) => [r.stage, r as ReviewDto]));
-		const stage = stageFor(input.stage, settings, decided);
+		const stage = stageFor(asked, settings, decided);
 		if (typeof stage !== 'number') return stage;
 
 		const known = new Set(settings.categories.map((c) => c.key));
@@ -220,5 +231,19 @@ export async function recordingMetrics(
 	const layerKey = options.layer ?? (await primaryLayerKey(db, access.projectId));
 	if (!layers.includes(layerKey)) return fail(422, 'unknown_layer', `This project has no text layer ${layerKey}`, { keys: [layerKey] });
 	const codes = await projectCodes(db, access.projectId);
-	return { ok: true, metrics: { ...reviewMetrics(review.segments, { layerKey, score: options.score, ...codes }), variants: null } };
+	const variants = [...groupByVariant(await listAllVariants(db, options.recordingId)).values()];
+	const metricOptions = { layerKey, score: options.score, ...codes };
+	return { ok: true, metrics: { ...reviewMetrics(review.segments, metricOptions), variants: variantMetrics(variants, metricOptions) } };
+}
+
+/** Segments by variant, in variant order (variant 0, the primary, first). */
+function groupByVariant(rows: Awaited<ReturnType<typeof listAllVariants>>): Map<number, SegmentDto[]> {
+	const map = new Map<number, SegmentDto[]>();
+	for (const row of rows) {
+		const v = Number(row.variant);
+		const list = map.get(v);
+		if (list) list.push(toSegmentDto(row));
+		else map.set(v, [toSegmentDto(row)]);
+	}
+	return new Map([...map].sort((a, b) => a[0] - b[0]));
 }

@@ -1,5 +1,6 @@
 import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
+import { checkTaskDecision } from '../review/task-review.ts';
 import type { NewTask, TaskState } from '../db/schema.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
@@ -262,6 +263,11 @@ export async function applyTaskAction(
 	const isManagerRelease = action === 'release' && access.can.manage;
 	if (holderId !== user.id && !isManagerRelease) {
 		return fail(409, 'not_yours', reviewing ? 'Someone else is reviewing this task' : 'This task is not yours (or your lease lapsed and it went to someone else)');
+	}
+	if (action === 'accept' || action === 'pass') {
+		// The review decides: every segment of the window decided at this stage, accept only at the last one.
+		const refused = await checkTaskDecision(db, task, action);
+		if (refused) return refused;
 	}
 	if (action === 'return' && !args.note?.trim()) {
 		return fail(422, 'comment_required', 'Say why the task goes back: a returned task needs a comment');

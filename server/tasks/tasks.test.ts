@@ -285,6 +285,10 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 			reviewer.cookie
 		);
 		expect(correction.status).toBe(201);
+		// A task is accepted once every segment of its window has a decision.
+		const firstSegment = made.ok ? made.segments[0] : undefined;
+		const acceptFirst = await ctx.json('POST', `/api/segments/${firstSegment!.id}/reviews`, { baseVersion: 1, decision: 'accept', taskId: goldTask.id }, reviewer.cookie);
+		expect(acceptFirst.status).toBe(201);
 		await actOk(goldTask.id, reviewer, 'accept');
 		const marked = await ctx.json('PATCH', `/api/tasks/${goldTask.id}`, { isGold: true }, admin.cookie);
 		expect((await marked.json()).task.isGold).toBe(true);
