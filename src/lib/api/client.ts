@@ -110,7 +110,7 @@ function withSessionCheck(fetch: Fetch): Fetch {
 type JsonResponse<T> = Pick<Response, 'ok' | 'status' | 'statusText'> & { json(): Promise<T> };
 
 /** The JSON body of a 2xx typed response (a typed hc call), or a thrown ApiError. */
-async function okJson<T>(call: Promise<JsonResponse<unknown>>): Promise<T> {
+export async function okJson<T>(call: Promise<JsonResponse<unknown>>): Promise<T> {
 	const res = await call;
 	if (!res.ok) throw await ApiError.from(res as Pick<Response, 'status' | 'statusText' | 'json'>);
 	return (await res.json()) as T;

@@ -16,7 +16,8 @@ export function snapshotSegment(segment: SegmentLike, recordingId?: string): Seg
 		dialectTagId: segment.dialectTagId ?? null,
 		texts,
 		status: segment.status,
-		version: segment.version ?? 0
+		version: segment.version ?? 0,
+		...(segment.variant ? { variant: segment.variant } : {})
 	};
 }
 
@@ -97,5 +98,6 @@ export function createBody(segment: SegmentData) {
 	if (segment.speakerId) body.speakerId = segment.speakerId;
 	if (segment.dialectTagId) body.dialectTagId = segment.dialectTagId;
 	if (segment.status) body.status = segment.status;
+	if (segment.variant) body.variant = segment.variant;
 	return body;
 }

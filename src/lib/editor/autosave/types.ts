@@ -14,6 +14,8 @@ export interface SegmentData {
 	texts: Record<string, string>;
 	status: string;
 	version: number;
+	/** A task's variant k > 0 (double transcription); absent for the primary transcription. */
+	variant?: number;
 }
 
 /**

@@ -72,6 +72,8 @@ export const ACTIONS: readonly ActionDef[] = [
 	action('commitAndPrevious', 'navigation', ['Shift+Enter'], { scope: 'text' }),
 	action('nextSegment', 'navigation', ['Alt+ArrowDown', 'ArrowDown'], { repeat: true }),
 	action('previousSegment', 'navigation', ['Alt+ArrowUp', 'ArrowUp'], { repeat: true }),
+	// The queue: submit nothing, just take (or resume) the next task of the project.
+	action('nextTask', 'navigation', ['Alt+Shift+N']),
 	...Array.from({ length: 9 }, (_, i) => action(`speaker${i + 1}`, 'speakers', [String(i + 1)])),
 	action('zoomIn', 'view', ['Alt+=', '=', 'Plus'], { repeat: true }),
 	action('zoomOut', 'view', ['Alt+-', '-'], { repeat: true }),

@@ -47,6 +47,8 @@ export interface SegmentStoreOptions {
 	markFallbackMs?: number;
 	/** Status given to new segments. Default 'new'. */
 	defaultStatus?: string;
+	/** The transcription new segments belong to (a task's variant); absent for the primary one. */
+	variant?: number;
 	newId?: () => string;
 	now?: () => number;
 }
@@ -148,6 +150,7 @@ export class SegmentStore {
 	#textCoalesceMs: number;
 	#markFallbackMs: number;
 	#defaultStatus: string;
+	#variant: { variant?: number };
 	#newId: () => string;
 	#now: () => number;
 
@@ -176,6 +179,7 @@ export class SegmentStore {
 		this.#textCoalesceMs = options.textCoalesceMs ?? 1500;
 		this.#markFallbackMs = options.markFallbackMs ?? 10_000;
 		this.#defaultStatus = options.defaultStatus ?? 'new';
+		this.#variant = options.variant ? { variant: options.variant } : {};
 		this.#newId = options.newId ?? (() => newSegmentId());
 		this.#now = options.now ?? (() => Date.now());
 		this.#rebuildLaneList();
@@ -531,7 +535,8 @@ export class SegmentStore {
 			speakerId: init.speakerId ?? null,
 			dialectTagId: init.dialectTagId ?? null,
 			texts: normalizeTexts(init.texts),
-			status: init.status ?? this.#defaultStatus
+			status: init.status ?? this.#defaultStatus,
+			...this.#variant
 		};
 		if (this.#overlapsLane(seg)) return fail('overlap');
 		return this.#commit('create', [{ type: 'create', id, segment: seg, previous: null }]);
@@ -633,7 +638,8 @@ export class SegmentStore {
 			speakerId: seg.speakerId,
 			dialectTagId: seg.dialectTagId,
 			texts: normalizeTexts(opts.rightTexts),
-			status: this.#defaultStatus
+			status: this.#defaultStatus,
+			...this.#variant
 		};
 		return this.#commit('split', [
 			{ type: 'update', id, segment: left, previous: seg },

@@ -17,6 +17,8 @@ export interface EditorSegment {
 	readonly status: string;
 	/** Server version (optimistic concurrency). Opaque to the store: undo/redo never rewinds it. */
 	readonly version?: number;
+	/** The transcription it belongs to when not the primary one (a task's variant k > 0). */
+	readonly variant?: number;
 }
 
 /** The fields an edit can change; undo/redo restore exactly these. */
