@@ -16,6 +16,9 @@ export type RecordingMetrics = InferResponseType<A['recordings'][':recordingId']
 export type Correction = NonNullable<ReviewInput['corrected']>;
 export type QaBatchDetail = InferResponseType<A['qa-batches'][':batchId']['$get'], 200>;
 export type QaBatch = QaBatchDetail['batch'];
+type OneTask = A['tasks'][':taskId'];
+export type ReviewTask = InferResponseType<OneTask['$get'], 200>['task'];
+export type TaskEvent = InferResponseType<OneTask['events']['$get'], 200>['events'][number];
 export type QaBatchInput = InferRequestType<A['projects'][':projectId']['qa-batches']['$post']>['json'];
 
 async function body<T>(res: Response): Promise<T> {
@@ -47,6 +50,14 @@ export function reviewApi(fetch: typeof globalThis.fetch = globalThis.fetch) {
 		/** ApiError 409 `sample_incomplete` (with `remaining`) while sampled segments still need a decision. */
 		decideQaBatch: (batchId: string) =>
 			api['qa-batches'][':batchId'].decision.$post({ param: { batchId } }).then((r) => body<QaBatchDetail>(r)),
+		task: (taskId: string) => api.tasks[':taskId'].$get({ param: { taskId } }).then((r) => body<{ task: ReviewTask }>(r)),
+		taskEvents: (taskId: string) => api.tasks[':taskId'].events.$get({ param: { taskId } }).then((r) => body<{ events: TaskEvent[] }>(r)),
+		/** The reviewer's decision on the whole task: accept (last stage), pass (to the next stage) or return (with a note). */
+		taskAct: (taskId: string, action: 'accept' | 'pass' | 'return', note?: string) =>
+			api.tasks[':taskId'].transitions.$post({ param: { taskId }, json: { action, note } }).then((r) => body<{ task: ReviewTask }>(r)),
+		/** The reviewer's next task (their own in review first); `task` null when the queue is empty. */
+		nextReview: (projectId: string) =>
+			api.projects[':projectId'].tasks['next-review'].$post({ param: { projectId } }).then((r) => body<{ task: ReviewTask | null }>(r)),
 		saveSettings: (projectId: string, settings: ReviewSettings) =>
 			api.projects[':projectId']['review-settings']
 				.$put({ param: { projectId }, json: settings })

@@ -1,4 +1,4 @@
-import { reviewApi, type RecordingMetrics, type RecordingReview, type ReviewEntry, type ReviewInput } from './review-api.ts';
+import { reviewApi, type RecordingMetrics, type RecordingReview, type ReviewEntry, type ReviewInput, type ReviewTask } from './review-api.ts';
 
 /**
  * The review side of one recording in the editor: every segment's reviews and accepted version,
@@ -7,6 +7,11 @@ import { reviewApi, type RecordingMetrics, type RecordingReview, type ReviewEntr
  */
 export class RecordingReviewState {
 	readonly recordingId: string;
+	/** The task the page was opened for (`?task=`), when it is on this recording. */
+	readonly taskId: string | null;
+	task = $state.raw<ReviewTask | null>(null);
+	/** The note of the task's last return: what the reviewer asked of the transcriber. */
+	returnNote = $state<string | null>(null);
 	entries = $state.raw<Map<string, ReviewEntry>>(new Map());
 	settings = $state.raw<RecordingReview['settings'] | null>(null);
 	canReview = $state(false);
@@ -21,8 +26,10 @@ export class RecordingReviewState {
 	});
 	#api: ReturnType<typeof reviewApi>;
 
-	constructor(recordingId: string, fetch?: typeof globalThis.fetch) {
+	constructor(recordingId: string, options: { taskId?: string | null; fetch?: typeof globalThis.fetch } = {}) {
 		this.recordingId = recordingId;
+		this.taskId = options.taskId ?? null;
+		const fetch = options.fetch;
 		this.#api = reviewApi(fetch);
 	}
 
@@ -34,6 +41,7 @@ export class RecordingReviewState {
 			this.entries = new Map(review.segments.map((e) => [e.segment.id, e]));
 			this.loadError = null;
 			void this.refreshMetrics();
+			if (this.taskId) await this.loadTask();
 		} catch (err) {
 			this.loadError = err instanceof Error ? err.message : String(err);
 		}
@@ -45,6 +53,34 @@ export class RecordingReviewState {
 		} catch {
 			// The summary is a help, not the work: leave the last one shown.
 		}
+	}
+
+	async loadTask(): Promise<void> {
+		try {
+			const { task } = await this.#api.task(this.taskId!);
+			if (task.recordingId !== this.recordingId) return;
+			this.task = task;
+			const { events } = await this.#api.taskEvents(task.id);
+			this.returnNote = [...events].reverse().find((e) => e.action === 'return')?.note ?? null;
+		} catch {
+			// A stale or foreign task id just opens the recording.
+		}
+	}
+
+	/** The task, when this user is reviewing it now: decisions are then made inside it. */
+	reviewingTask(userId: string): ReviewTask | null {
+		return this.task && this.task.state === 'in_review' && this.task.reviewerId === userId ? this.task : null;
+	}
+
+	/** The decision on the whole task (accept, pass on, return with a note); the bar shows the new state. */
+	async actOnTask(action: 'accept' | 'pass' | 'return', note?: string): Promise<ReviewTask> {
+		const { task } = await this.#api.taskAct(this.task!.id, action, note);
+		this.task = task;
+		return task;
+	}
+
+	nextReview(projectId: string) {
+		return this.#api.nextReview(projectId);
 	}
 
 	get(segmentId: string | null): ReviewEntry | undefined {
@@ -61,8 +97,10 @@ export class RecordingReviewState {
 		return entry;
 	}
 
-	/** The stage a new decision on `entry` is for: the first not decided yet (the last once all are). */
-	stageFor(entry: ReviewEntry): number {
+	/** The stage a new decision on `entry` is for: the task's, else the first not decided yet (the last once all are). */
+	stageFor(entry: ReviewEntry, userId?: string): number {
+		const task = userId ? this.reviewingTask(userId) : null;
+		if (task) return task.reviewStage;
 		const stages = this.settings?.stages.length ?? 1;
 		return Math.min(stages, entry.accepted.stage + (entry.accepted.state === 'rejected' ? 0 : 1)) || 1;
 	}
