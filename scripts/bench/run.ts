@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveMediaTools } from '../../server/media/ffmpeg.ts';
 import { browserGroup } from './groups/browser.ts';
+import { claimsGroup } from './groups/claims.ts';
 import { clipGroup } from './groups/clip.ts';
 import { importGroup } from './groups/import.ts';
 import { ingestGroup } from './groups/ingest.ts';
@@ -22,7 +23,7 @@ import { passes, TARGETS } from './targets.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;

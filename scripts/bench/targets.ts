@@ -25,6 +25,9 @@ export const TARGETS: Record<string, Target> = {
 	heap_mb_10h_10k: { op: '<=', value: 64, unit: 'MB', issue: 3, what: 'JS heap, 10 h recording with 10,000 segments' },
 	seek_error_ms_max: { op: '<=', value: 2, unit: 'ms', issue: 3, what: 'seek landing error at 10/50/90% of 1 h (worst target, median of 3 tries)' },
 	diff_ms_200_chars: { op: '<=', value: 1, unit: 'ms', issue: 8, what: "reviewer/transcriber diff of a 200-character segment (median)" },
+	claim_p99_ms_1000c: { op: '<=', value: 50, unit: 'ms', issue: 8, what: 'Next task p99, 1,000 concurrent claimers on 4 app servers, one PostgreSQL' },
+	claims_per_s_1000c: { op: '>=', value: 0, unit: '/s', issue: 8, what: 'claims per second while 1,000 claimers drain 20,000 tasks (reported)' },
+	claim_duplicates: { op: '<=', value: 0, unit: '', issue: 8, what: 'tasks handed to two claimers (must be 0)' },
 	import_textgrid_s_10k: { op: '<=', value: 2, unit: 's', issue: 7, what: 'import a 10,000-interval TextGrid: parse + preview + apply in one transaction (SQLite)' }
 };
 
