@@ -9,7 +9,7 @@ import { describe, errorBodySchema, errors, jsonBody, ok, params, query } from '
 import { requireProjectManager } from '../projects/project-access.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { projectParamsSchema } from '../projects/projects.schemas.ts';
-import { segmentParamSchema, versionConflictSchema } from '../segments/segments.schemas.ts';
+import { listSegmentsQuerySchema, segmentParamSchema, versionConflictSchema } from '../segments/segments.schemas.ts';
 import { reviewAccessForProject } from './review-access.ts';
 import { loadReviewSettings, saveReviewSettings } from './review.repository.ts';
 import {
@@ -103,8 +103,8 @@ export function reviewSettingsRoutes({ db }: Deps) {
 
 /** The review view of a recording; mounted under /api/recordings/:recordingId/review. */
 export function recordingReviewRoutes({ db }: Deps) {
-	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), async (c) => {
-		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user);
+	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), query(listSegmentsQuerySchema), async (c) => {
+		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user, c.req.valid('query').variant);
 		if (!review) return notFound(c, 'Recording');
 		return c.json(review, 200);
 	});

@@ -28,12 +28,12 @@ const fail = (status: ReviewFailure['status'], code: string, message: string, de
 type User = Pick<UserDto, 'id' | 'role'>;
 
 /** A recording's segments with their reviews and accepted versions, for the review view. */
-export async function loadRecordingReview(db: Db, recordingId: string, user: User): Promise<RecordingReviewDto | null> {
+export async function loadRecordingReview(db: Db, recordingId: string, user: User, variant?: number): Promise<RecordingReviewDto | null> {
 	const access = await reviewAccessForRecording(db, user, recordingId);
 	if (!access?.can.read) return null;
 	const [settings, segments, rows] = await Promise.all([
 		loadReviewSettings(db, access.projectId),
-		listSegments(db, recordingId),
+		listSegments(db, recordingId, variant),
 		listRecordingReviews(db, recordingId)
 	]);
 	const bySegment = groupBySegment(rows.map(toReviewDto));

@@ -157,5 +157,9 @@ describe.each(DB_KINDS)('review on %s', (kind) => {
 		expect(theirs.counts.rejected).toBe(1);
 		expect(Object.values(theirs.counts).reduce((a, b) => a + b, 0)).toBe(theirs.segments.length);
 		expect((await ctx.json('GET', `/api/recordings/${'0'.repeat(20)}/review`, undefined, reviewer.cookie)).status).toBe(404);
+		// Another variant (a double transcription's second version) has none of these segments.
+		const other = await ctx.json('GET', `/api/recordings/${recordingId}/review?variant=1`, undefined, reviewer.cookie);
+		expect(other.status).toBe(200);
+		expect((await other.json()).segments).toEqual([]);
 	});
 });

@@ -29,8 +29,11 @@ async function body<T>(res: Response): Promise<T> {
 export function reviewApi(fetch: typeof globalThis.fetch = globalThis.fetch) {
 	const { api } = createApi(fetch);
 	return {
-		recording: (recordingId: string) =>
-			api.recordings[':recordingId'].review.$get({ param: { recordingId } }).then((r) => body<RecordingReview>(r)),
+		/** A recording's review view; `variant` for a double transcription's other versions (default 0). */
+		recording: (recordingId: string, variant = 0) =>
+			api.recordings[':recordingId'].review
+				.$get({ param: { recordingId }, query: variant ? { variant: String(variant) } : {} })
+				.then((r) => body<RecordingReview>(r)),
 		metrics: (recordingId: string) =>
 			api.recordings[':recordingId'].metrics.$get({ param: { recordingId }, query: {} }).then((r) => body<RecordingMetrics>(r)),
 		/** ApiError 409 `version_conflict` when the transcriber changed the segment meanwhile. */

@@ -26,16 +26,20 @@ export class RecordingReviewState {
 	});
 	#api: ReturnType<typeof reviewApi>;
 
-	constructor(recordingId: string, options: { taskId?: string | null; fetch?: typeof globalThis.fetch } = {}) {
+	/** The transcription reviewed: a task's variant (0, the primary, unless a double transcription's). */
+	readonly variant: number;
+
+	constructor(recordingId: string, options: { taskId?: string | null; variant?: number; fetch?: typeof globalThis.fetch } = {}) {
 		this.recordingId = recordingId;
 		this.taskId = options.taskId ?? null;
+		this.variant = options.variant ?? 0;
 		const fetch = options.fetch;
 		this.#api = reviewApi(fetch);
 	}
 
 	async load(): Promise<void> {
 		try {
-			const review = await this.#api.recording(this.recordingId);
+			const review = await this.#api.recording(this.recordingId, this.variant);
 			this.settings = review.settings;
 			this.canReview = review.canReview;
 			this.entries = new Map(review.segments.map((e) => [e.segment.id, e]));
