@@ -14,6 +14,7 @@ import { inputGuard } from './lib/input-guard.ts';
 import { BODY_LIMITS, describe, ok } from './lib/openapi.ts';
 import { buildOpenApiDocument, openApiRoutes, type OpenApiDocument } from './openapi.ts';
 import { recordingEventsRoutes } from './events/events.routes.ts';
+import { exportsRoutes, projectExportsRoutes } from './export/export.routes.ts';
 import { presegmentRoutes } from './presegment/presegment.routes.ts';
 import { projectsRoutes } from './projects/projects.routes.ts';
 import { projectQaRoutes, qaBatchRoutes } from './review/qa.routes.ts';
@@ -67,6 +68,8 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/audit', projectAuditRoutes(deps))
 		.route('/admin/audit', auditRoutes(deps))
 		.route('/projects/:projectId/tasks', projectTasksRoutes(deps))
+		.route('/projects/:projectId/exports', projectExportsRoutes(deps))
+		.route('/exports', exportsRoutes(deps))
 		.route('/recordings', recordingsRoutes(deps))
 		.route('/recordings/:recordingId/segments', recordingSegmentsRoutes(deps))
 		.route('/recordings/:recordingId/presegment', presegmentRoutes(deps))

@@ -7,6 +7,7 @@ import { DB_KINDS, createTestDb } from '../test/db.ts';
 const EXPECTED_TABLES = [
 	'audit_log',
 	'dialect_tag',
+	'export_job',
 	'instance_setup',
 	'job',
 	'login_throttle',

@@ -22,6 +22,7 @@ export interface Database {
 	segment_revision: SegmentRevisionTable;
 	recording_event: RecordingEventTable;
 	job: JobTable;
+	export_job: ExportJobTable;
 	instance_setup: InstanceSetupTable;
 	login_throttle: LoginThrottleTable;
 	review_settings: ReviewSettingsTable;
@@ -312,6 +313,33 @@ export interface QaBatchItemTable {
 }
 
 /**
+ * An export someone asked for; its work runs as a `job` row (kind `export`). `filter` and
+ * `options` are JSON text (server/export/export.schemas.ts), `summary` the manifest's counts.
+ */
+export interface ExportJobTable {
+	id: string;
+	project_id: string;
+	format: string;
+	filter: string;
+	options: string;
+	state: JobState;
+	/** 0–1. */
+	progress: number;
+	/** The finished zip under exports/ (null until done). */
+	file_path: string | null;
+	/** The name the download gets. */
+	file_name: string | null;
+	size: number | null;
+	/** JSON: segments, hours, files (from the manifest). */
+	summary: string | null;
+	error: string | null;
+	created_by: string | null;
+	created_at: string;
+	updated_at: string;
+	finished_at: string | null;
+}
+
+/**
  * The audit trail (server/audit/audit.ts): append-only, triggers refuse UPDATE and DELETE. No
  * foreign keys: an entry outlives its project, actor and target. Segment edits are not here but in
  * segment_revision; the audit view is the union of both.
@@ -412,3 +440,4 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type Task = Selectable<TaskTable>;
 export type NewTask = Insertable<TaskTable>;
 export type TaskEvent = Selectable<TaskEventTable>;
+export type ExportJob = Selectable<ExportJobTable>;

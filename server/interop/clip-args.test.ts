@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { resolveMediaTools, runTool, type MediaTools } from '../media/ffmpeg.ts'
 import { makeTone } from '../media/test-audio.ts';
 import { buildClipExportArgs, clipSampleCount, sampleAt, type ClipSpec } from './clip-args.ts';
 import { seededRandom } from './splits.ts';
+import { probeSamples, wavData } from './testing/wav.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -62,27 +63,6 @@ describe(buildClipExportArgs.name, () => {
 		expect(clipSampleCount(1004, 1005, 44100)).toBe(45);
 	});
 });
-
-/** The PCM data chunk of a WAV file. */
-function wavData(file: string): { data: Buffer; channels: number; rate: number; bits: number } {
-	const b = readFileSync(file);
-	let at = 12;
-	let fmt = { channels: 0, rate: 0, bits: 0 };
-	while (at + 8 <= b.length) {
-		const id = b.toString('ascii', at, at + 4);
-		const size = b.readUInt32LE(at + 4);
-		if (id === 'fmt ') fmt = { channels: b.readUInt16LE(at + 10), rate: b.readUInt32LE(at + 12), bits: b.readUInt16LE(at + 22) };
-		if (id === 'data') return { data: b.subarray(at + 8, at + 8 + size), ...fmt };
-		at += 8 + size + (size % 2);
-	}
-	throw new Error(`${file}: no data chunk`);
-}
-
-function probeSamples(media: MediaTools, file: string): number {
-	const r = spawnSync(media.ffprobe, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration_ts,sample_rate', '-of', 'json', file], { encoding: 'utf8' });
-	const stream = (JSON.parse(r.stdout) as { streams: { duration_ts: number }[] }).streams[0];
-	return Number(stream.duration_ts);
-}
 
 /** 500 clips with gaps, zero-gap neighbours and overlaps, seeded. */
 function manyClips(dir: string, totalMs: number, ext: string): ClipSpec[] {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Deps } from '../deps.ts';
 import type { Job } from '../db/schema.ts';
 import { INGEST_JOB_KIND } from '../recordings/recordings.service.ts';
+import { EXPORT_JOB_KIND, runExportJob } from '../export/export.job.ts';
 import { runIngestJob } from './ingest.job.ts';
 import {
 	claimNextJob,
@@ -59,7 +60,7 @@ export interface WorkerPool {
 	stop(): Promise<void>;
 }
 
-export const DEFAULT_JOB_HANDLERS: Record<string, JobHandler> = { [INGEST_JOB_KIND]: runIngestJob };
+export const DEFAULT_JOB_HANDLERS: Record<string, JobHandler> = { [INGEST_JOB_KIND]: runIngestJob, [EXPORT_JOB_KIND]: runExportJob };
 
 const HOST = os.hostname();
 

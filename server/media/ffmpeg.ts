@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import type { Readable } from 'node:stream';
 import { createSemaphore, type Semaphore } from './semaphore.ts';
 
 const require = createRequire(import.meta.url);
@@ -100,6 +101,12 @@ export interface RunOptions {
 	onStdout?: (chunk: Buffer) => void;
 	/** Called with each stderr line (e.g. `-progress pipe:2` or silencedetect output). */
 	onStderrLine?: (line: string) => void;
+	/**
+	 * Reads stdout itself (e.g. `for await` with back-pressure: ffmpeg blocks while the consumer
+	 * is busy). The run settles once the process has exited and the consumer has finished; if the
+	 * consumer throws, the process is killed and the run rejects with the consumer's error.
+	 */
+	consumeStdout?: (stdout: Readable) => Promise<void>;
 }
 
 /**
@@ -113,7 +120,15 @@ export function runTool(binary: string, args: string[], options: RunOptions = {}
 	return new Promise((resolve, reject) => {
 		const { signal } = options;
 		if (signal?.aborted) return reject(abortError(signal));
-		const child = spawn(binary, args, { stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'pipe'] });
+		const child = spawn(binary, args, { stdio: ['ignore', options.onStdout || options.consumeStdout ? 'pipe' : 'ignore', 'pipe'] });
+		let consumerError: unknown;
+		const consumed = options.consumeStdout
+			? options.consumeStdout(child.stdout!).catch((err: unknown) => {
+					consumerError = err;
+					child.stdout!.destroy();
+					child.kill('SIGKILL');
+				})
+			: Promise.resolve();
 		let tail = '';
 		let partial = '';
 		let aborted = false;
@@ -145,9 +160,12 @@ export function runTool(binary: string, args: string[], options: RunOptions = {}
 			signal?.removeEventListener('abort', onAbort);
 			clearTimeout(killTimer);
 			if (partial && options.onStderrLine) options.onStderrLine(partial);
-			if (aborted) reject(abortError(signal!));
-			else if (code === 0) resolve({ pid: child.pid });
-			else reject(new FfmpegError(code, tail, args));
+			void consumed.then(() => {
+				if (aborted) reject(abortError(signal!));
+				else if (consumerError !== undefined) reject(consumerError);
+				else if (code === 0) resolve({ pid: child.pid });
+				else reject(new FfmpegError(code, tail, args));
+			});
 		});
 	});
 }

@@ -9,7 +9,7 @@ import { newId, nowIso } from '../lib/ids.ts';
  */
 export async function insertTestRecording(
 	db: Db,
-	options: { projectId: string; durationMs?: number; state?: ProcessingState; name?: string }
+	options: { projectId: string; durationMs?: number; state?: ProcessingState; name?: string; sha256?: string; ext?: string }
 ): Promise<{ id: string; durationMs: number }> {
 	const id = newId();
 	const now = nowIso();
@@ -20,8 +20,8 @@ export async function insertTestRecording(
 			id,
 			project_id: options.projectId,
 			name: options.name ?? `${id}.wav`,
-			sha256: randomBytes(32).toString('hex'),
-			original_ext: 'wav',
+			sha256: options.sha256 ?? randomBytes(32).toString('hex'),
+			original_ext: options.ext ?? 'wav',
 			original_size: 1000,
 			format_name: 'wav',
 			codec: 'pcm_s16le',

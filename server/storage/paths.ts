@@ -11,6 +11,7 @@ import { newId } from '../lib/ids.ts';
  *   media/<recordingId>/playback.ogg the seek-exact playback rendition
  *   media/<recordingId>/peaks.bin    multi-resolution waveform peaks
  *   cache/clips/<recordingId>/…      clips cut on demand
+ *   exports/<exportId>.zip           finished exports, until deleted
  *   tmp/<instanceId>/                one process's uploads and outputs being written (scratch.ts)
  *
  * Several processes (app servers, the import command) may share one data directory, so each
@@ -29,6 +30,8 @@ export interface Storage {
 	playbackPath(recordingId: string): string;
 	peaksPath(recordingId: string): string;
 	clipCacheDir(recordingId: string): string;
+	/** exports/<exportId>.zip: a finished export (written under tmpDir first, then renamed here). */
+	exportPath(exportId: string): string;
 }
 
 export function createStorage(root: string, options: { instanceId?: string } = {}): Storage {
@@ -36,7 +39,7 @@ export function createStorage(root: string, options: { instanceId?: string } = {
 	const instanceId = assertSafeName(options.instanceId ?? newId());
 	const tmpRoot = path.join(abs, 'tmp');
 	const tmpDir = path.join(tmpRoot, instanceId);
-	for (const dir of [abs, tmpDir, path.join(abs, 'originals'), path.join(abs, 'media'), path.join(abs, 'cache')]) {
+	for (const dir of [abs, tmpDir, path.join(abs, 'originals'), path.join(abs, 'media'), path.join(abs, 'cache'), path.join(abs, 'exports')]) {
 		mkdirSync(dir, { recursive: true });
 	}
 	const mediaDir = (recordingId: string) => safeJoin(abs, 'media', assertSafeName(recordingId));
@@ -53,7 +56,8 @@ export function createStorage(root: string, options: { instanceId?: string } = {
 		mediaDir,
 		playbackPath: (id) => path.join(mediaDir(id), 'playback.ogg'),
 		peaksPath: (id) => path.join(mediaDir(id), 'peaks.bin'),
-		clipCacheDir: (id) => safeJoin(abs, 'cache', 'clips', assertSafeName(id))
+		clipCacheDir: (id) => safeJoin(abs, 'cache', 'clips', assertSafeName(id)),
+		exportPath: (id) => safeJoin(abs, 'exports', `${assertSafeName(id)}.zip`)
 	};
 }
 

@@ -1,0 +1,365 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WebVTTParser } from 'webvtt-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipSampleCount } from '../interop/clip-args.ts';
+import { checkKaldiDir } from '../interop/testing/kaldi-check.ts';
+import { eafSchemaPath, runPraat, xmllintValidate } from '../interop/testing/tools.ts';
+import { unzipTo } from '../interop/testing/unzip.ts';
+import { probeSamples, wavData } from '../interop/testing/wav.ts';
+import { startWorkerPool } from '../jobs/worker-pool.ts';
+import { nowIso, newId } from '../lib/ids.ts';
+import { makeTone } from '../media/test-audio.ts';
+import type { ProjectDto } from '../projects/projects.mapper.ts';
+import { sha256File } from '../recordings/recordings.service.ts';
+import type { SegmentDto } from '../segments/segments.mapper.ts';
+import { insertTestRecording } from '../segments/test-fixtures.ts';
+import { createTestContext, type TestContext } from '../test/context.ts';
+import { DB_KINDS } from '../test/db.ts';
+import type { ExportJobDto } from './export.schemas.ts';
+
+const require = createRequire(import.meta.url);
+const srtValidatorModule = require('srt-validator') as { default?: (text: string) => unknown[] } & ((text: string) => unknown[]);
+const srtValidator = srtValidatorModule.default ?? srtValidatorModule;
+
+/**
+ * Export end to end on both databases: POST an export, the worker pool runs it, the zip is
+ * downloaded and unpacked with an independent reader, and every file is read back by the format's
+ * own tool (Praat, xmllint + the EAF schema, the W3C WebVTT parser, srt-validator, Kaldi's rules,
+ * ffprobe for clip lengths); TextGrid and EAF go back in through the real import route.
+ */
+
+interface SegmentSpec {
+	startMs: number;
+	endMs: number;
+	speaker: 'A' | 'B' | null;
+	texts: Record<string, string>;
+	dialect?: string;
+	status?: string;
+}
+
+const SEGMENTS: SegmentSpec[] = [
+	{ startMs: 0, endMs: 1200, speaker: 'A', texts: { transcript: '佢话"唔该" \\ 啦', mandarin: '他说“谢谢”' }, dialect: 'yue', status: 'transcribed' },
+	{ startMs: 1200, endMs: 2500, speaker: 'A', texts: { transcript: 'zero-gap neighbour\nsecond line' }, dialect: 'yue' },
+	{ startMs: 2000, endMs: 3300, speaker: 'B', texts: { transcript: '重叠 overlap 	tab' }, dialect: 'hak', status: 'transcribed' },
+	{ startMs: 3500, endMs: 4000, speaker: 'B', texts: {} },
+	{ startMs: 4200, endMs: 5800, speaker: null, texts: { transcript: '无人 no speaker & <tag>' } },
+	{ startMs: 6000, endMs: 7777, speaker: 'A', texts: { transcript: '最后一句。' }, dialect: 'yue', status: 'transcribed' }
+];
+
+describe.each(DB_KINDS)('export on %s', (kind) => {
+	let ctx: TestContext;
+	let admin: { id: string; cookie: string };
+	let transcriber: { id: string; cookie: string };
+	let reviewer: { id: string; cookie: string };
+	let project: ProjectDto;
+	let speakers: Record<string, string>;
+	let tags: Record<string, string>;
+	let recordingId: string;
+	let otherRecordingId: string;
+	let dir: string;
+
+	beforeAll(async () => {
+		ctx = await createTestContext(kind);
+		admin = await ctx.createUser('admin');
+		transcriber = await ctx.createUser('transcriber');
+		reviewer = await ctx.createUser('reviewer');
+		dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-export-'));
+		project = (await (await ctx.json('POST', '/api/projects', { name: `Export ${kind}` }, admin.cookie)).json()).project;
+		speakers = {};
+		for (const code of ['A', 'B']) {
+			const res = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code, name: `Speaker ${code}` }, admin.cookie);
+			speakers[code] = (await res.json()).speaker.id;
+		}
+		const full = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project as ProjectDto;
+		tags = Object.fromEntries(full.dialectTags.map((t) => [t.code, t.id]));
+		expect(tags.yue && tags.hak).toBeTruthy();
+		recordingId = await recordingWithAudio('录音 一.flac', 9_000);
+		otherRecordingId = await recordingWithAudio('second.flac', 4_000);
+		for (const s of SEGMENTS) await addSegment(recordingId, s);
+		await addSegment(otherRecordingId, { startMs: 500, endMs: 1500, speaker: 'B', texts: { transcript: '第二个录音' }, dialect: 'hak' });
+		await ctx.deps.db
+			.insertInto('recording_event')
+			.values([
+				{ id: newId(), recording_id: recordingId, time_ms: 1500, end_ms: null, tier: 'events', label: 'click "x"', speaker_id: null, source: 'test', created_by: null, created_at: nowIso() },
+				{ id: newId(), recording_id: recordingId, time_ms: 5000, end_ms: null, tier: 'events', label: '笑', speaker_id: null, source: 'test', created_by: null, created_at: nowIso() }
+			])
+			.execute();
+	});
+	afterAll(async () => {
+		await ctx.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	async function recordingWithAudio(name: string, durationMs: number): Promise<string> {
+		const file = path.join(dir, `${newId()}.flac`);
+		// A chirp in stereo at 44.1 kHz: resampled and downmixed on the way out.
+		await makeTone(ctx.deps.media.ffmpeg, file, { seconds: durationMs / 1000, frequency: 300 + durationMs / 100, sampleRate: 44100, channels: 2, codecArgs: ['-c:a', 'flac'] });
+		const sha256 = await sha256File(file);
+		const target = ctx.deps.storage.originalPath(sha256, 'flac');
+		mkdirSync(path.dirname(target), { recursive: true });
+		copyFileSync(file, target);
+		return (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs, name, sha256, ext: 'flac' })).id;
+	}
+
+	async function addSegment(id: string, s: SegmentSpec) {
+		const res = await ctx.json(
+			'POST',
+			`/api/recordings/${id}/segments`,
+			{ startMs: s.startMs, endMs: s.endMs, speakerId: s.speaker ? speakers[s.speaker] : null, dialectTagId: s.dialect ? tags[s.dialect] : null, texts: s.texts, ...(s.status ? { status: s.status } : {}) },
+			transcriber.cookie
+		);
+		expect(res.status, await res.clone().text()).toBe(201);
+	}
+
+	/** Starts an export, runs the worker pool until it is idle, and returns the finished job. */
+	async function runExport(body: unknown): Promise<ExportJobDto> {
+		const res = await ctx.json('POST', `/api/projects/${project.slug}/exports`, body, admin.cookie);
+		expect(res.status, await res.clone().text()).toBe(201);
+		const queued = (await res.json()).export as ExportJobDto;
+		expect(queued.state).toBe('queued');
+		const pool = await startWorkerPool(ctx.deps, { size: 1, pollMs: 100 });
+		await pool.whenIdle();
+		await pool.stop();
+		const polled = await ctx.json('GET', `/api/exports/${queued.id}`, undefined, admin.cookie);
+		expect(polled.status).toBe(200);
+		return (await polled.json()).export as ExportJobDto;
+	}
+
+	/** Downloads and unpacks a finished export; returns its folder and the entry names. */
+	async function download(job: ExportJobDto): Promise<{ out: string; names: string[] }> {
+		expect(job.state, job.error ?? '').toBe('done');
+		expect(job.downloadUrl).toBe(`/api/exports/${job.id}/download`);
+		const res = await ctx.request(job.downloadUrl!, { cookie: admin.cookie });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toBe('application/zip');
+		expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.zip"$/);
+		const zip = Buffer.from(await res.arrayBuffer());
+		expect(zip.length).toBe(job.size);
+		const out = path.join(dir, job.id);
+		mkdirSync(out);
+		return { out, names: await unzipTo(zip, out) };
+	}
+
+	const read = (out: string, name: string) => readFileSync(path.join(out, name), 'utf8');
+
+	it('exports a recording as a TextGrid that Praat re-reads, with its events as a point tier, and imports back to the same segments', async () => {
+		const job = await runExport({ format: 'textgrid', filter: { recordingIds: [recordingId] } });
+		expect(job.summary).toMatchObject({ segments: SEGMENTS.length, recordings: 1 });
+		expect(job.progress).toBe(1);
+		const { out, names } = await download(job);
+		expect(names.sort()).toEqual(['README.md', 'manifest.json', '录音 一.TextGrid']);
+		const file = path.join(out, '录音 一.TextGrid');
+		const check = runPraat('validate_textgrid.praat', file);
+		expect(check.status, check.stderr + check.stdout).toBe(0);
+		const text = read(out, '录音 一.TextGrid');
+		expect(text).toContain('class = "TextTier"');
+		expect(text).toContain('mark = "click ""x""" ');
+		expect(text).toContain('佢话""唔该"" \\ 啦');
+		// Praat re-saves it byte for byte.
+		const resaved = path.join(out, 'resaved.TextGrid');
+		const roundtrip = runPraat('roundtrip.praat', file, resaved);
+		expect(roundtrip.status, roundtrip.stderr).toBe(0);
+		expect(readFileSync(resaved, 'utf8')).toBe(text);
+
+		await expectRoundTrip(file, '录音 一.TextGrid');
+		const events = await ctx.json('GET', `/api/recordings/${await lastRoundTrip}/events`, undefined, admin.cookie);
+		expect(((await events.json()).events as { timeMs: number; tier: string; label: string }[]).map((e) => [e.timeMs, e.tier, e.label])).toEqual([
+			[1500, 'events', 'click "x"'],
+			[5000, 'events', '笑']
+		]);
+		await dropRecording(await lastRoundTrip);
+	});
+
+	let lastRoundTrip: Promise<string> = Promise.resolve('');
+
+	/** Imports an exported file into a fresh recording through the real route and compares the segments. */
+	async function expectRoundTrip(file: string, name: string) {
+		const target = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 9_000 })).id;
+		lastRoundTrip = Promise.resolve(target);
+		const send = (fields: Record<string, string>) => {
+			const form = new FormData();
+			form.append('file', new Blob([readFileSync(file)]), name);
+			form.append('mode', 'replace');
+			for (const [k, v] of Object.entries(fields)) form.append(k, v);
+			return ctx.request(`/api/recordings/${target}/transcript-import`, { method: 'POST', body: form, cookie: admin.cookie });
+		};
+		const preview = await send({});
+		expect(preview.status, await preview.clone().text()).toBe(200);
+		const token = (await preview.json()).preview.token as string;
+		const applied = await send({ apply: 'true', token });
+		expect(applied.status, await applied.clone().text()).toBe(201);
+		const got = ((await (await ctx.json('GET', `/api/recordings/${target}/segments`, undefined, admin.cookie)).json()).segments as SegmentDto[]).map(comparable);
+		const want = ((await (await ctx.json('GET', `/api/recordings/${recordingId}/segments`, undefined, admin.cookie)).json()).segments as SegmentDto[]).map(comparable);
+		expect(got).toEqual(want);
+	}
+
+	/** Removes a round trip's recording, so the project-wide exports after it see the fixtures only. */
+	async function dropRecording(id: string) {
+		const db = ctx.deps.db;
+		await db.deleteFrom('segment_revision').where('recording_id', '=', id).execute();
+		await db.deleteFrom('segment').where('recording_id', '=', id).execute();
+		await db.deleteFrom('recording_event').where('recording_id', '=', id).execute();
+		await db.deleteFrom('recording').where('id', '=', id).execute();
+	}
+
+	const comparable = (s: SegmentDto) => ({ startMs: s.startMs, endMs: s.endMs, speakerId: s.speakerId, dialectTagId: s.dialectTagId, texts: s.texts, status: s.status });
+
+	it('exports EAF 3.0 that the schema validates, and imports it back to the same segments', async () => {
+		const job = await runExport({ format: 'eaf', filter: { recordingIds: [recordingId] } });
+		const { out } = await download(job);
+		const file = path.join(out, '录音 一.eaf');
+		const valid = xmllintValidate(file, eafSchemaPath());
+		expect(valid.status, valid.output).toBe(0);
+		expect(read(out, '录音 一.eaf')).toContain('&lt;tag&gt;');
+		await expectRoundTrip(file, '录音 一.eaf');
+		await dropRecording(await lastRoundTrip);
+	});
+
+	it('exports SRT and WebVTT that srt-validator and the W3C parser accept', async () => {
+		const vtt = await download(await runExport({ format: 'webvtt', filter: { recordingIds: [recordingId] } }));
+		const parsed = new WebVTTParser().parse(read(vtt.out, '录音 一.vtt'), 'subtitles');
+		expect(parsed.errors).toEqual([]);
+		expect(parsed.cues.length).toBe(5);
+		const srt = await download(await runExport({ format: 'srt', filter: { recordingIds: [recordingId] } }));
+		expect(srtValidator(read(srt.out, '录音 一.srt'))).toEqual([]);
+	});
+
+	it('exports a Kaldi data directory per split that passes validate_data_dir.sh’s rules, with whole recordings at 16 kHz', async () => {
+		const job = await runExport({ format: 'kaldi', options: { splits: { train: 0.5, dev: 0.25, test: 0.25 }, seed: 3 } });
+		const { out, names } = await download(job);
+		const splitDirs = [...new Set(names.filter((n) => n.startsWith('data/')).map((n) => n.split('/')[1]))];
+		expect(splitDirs.length).toBeGreaterThan(0);
+		const uttSpeakers = new Map<string, string>();
+		for (const split of splitDirs) {
+			const files = Object.fromEntries(readdirSync(path.join(out, 'data', split)).map((f) => [f, read(out, `data/${split}/${f}`)]));
+			expect(checkKaldiDir(files)).toEqual([]);
+			for (const line of files.utt2spk.trim().split('\n')) {
+				const spk = line.split(' ')[1];
+				expect(uttSpeakers.get(spk) ?? split, `speaker ${spk} in two splits`).toBe(split);
+				uttSpeakers.set(spk, split);
+			}
+			for (const line of files['wav.scp'].trim().split('\n')) expect(existsSync(path.join(out, line.split(' ')[1]))).toBe(true);
+		}
+		// The empty-text segment is left out; everything else is there.
+		expect(job.summary).toMatchObject({ segments: SEGMENTS.length, skipped: { empty_text: 1 } });
+		const wav = path.join(out, `audio/${recordingId}.wav`);
+		expect(probeSamples(ctx.deps.media, wav)).toBe(clipSampleCount(0, 9_000, 16000));
+		expect(wavData(wav)).toMatchObject({ rate: 16000, channels: 1, bits: 16 });
+		const manifest = JSON.parse(read(out, 'manifest.json'));
+		expect(manifest.splits).toMatchObject({ seed: 3, ratios: { train: 0.5 } });
+		expect(read(out, 'README.md')).toContain('speaker-disjoint');
+	});
+
+	it('exports an audiofolder with one exact clip per segment, speaker-disjoint splits, a manifest and a README', async () => {
+		const job = await runExport({ format: 'audiofolder', options: { sampleRate: 22050, seed: 9 } });
+		const { out, names } = await download(job);
+		const metadata = names.filter((n) => n.endsWith('/metadata.jsonl'));
+		expect(metadata.length).toBeGreaterThan(0);
+		const speakerSplit = new Map<string, string>();
+		let rows = 0;
+		for (const file of metadata) {
+			const split = file.split('/')[0];
+			for (const line of read(out, file).trim().split('\n')) {
+				const row = JSON.parse(line) as { file_name: string; speaker: string; start: number; end: number; transcription: string };
+				rows++;
+				const clip = path.join(out, split, row.file_name);
+				expect(probeSamples(ctx.deps.media, clip)).toBe(clipSampleCount(Math.round(row.start * 1000), Math.round(row.end * 1000), 22050));
+				const key = row.speaker || `none:${row.file_name}`;
+				expect(speakerSplit.get(key) ?? split).toBe(split);
+				if (row.speaker) speakerSplit.set(key, split);
+				expect(row.transcription).not.toMatch(/\\u[0-9a-f]{4}/);
+			}
+		}
+		expect(rows).toBe(SEGMENTS.length);
+		const manifest = JSON.parse(read(out, 'manifest.json'));
+		expect(manifest.counts.segments).toBe(rows);
+		expect(Object.keys(manifest.counts.byDialect).sort()).toEqual(['(none)', 'hak', 'yue']);
+		expect(manifest.audio).toMatchObject({ format: 'wav', sampleRate: 22050, channels: 1, from: 'original', content: 'clips' });
+		expect(read(out, 'README.md')).toMatch(/Per speaker/);
+	});
+
+	it('exports Common Voice TSVs, NeMo manifests with FLAC clips, and CSV / JSONL with every field', async () => {
+		const cv = await download(await runExport({ format: 'common-voice', filter: { speakerIds: [speakers.A] } }));
+		const tsv = read(cv.out, 'validated.tsv').split('\n');
+		expect(tsv[0].split('\t')).toHaveLength(13);
+		expect(tsv.slice(1, -1)).toHaveLength(3);
+		for (const line of tsv.slice(1, -1)) {
+			expect(line.split('\t')).toHaveLength(13);
+			expect(existsSync(path.join(cv.out, 'clips', line.split('\t')[1]))).toBe(true);
+		}
+
+		const nemo = await download(await runExport({ format: 'nemo', options: { clipFormat: 'flac' }, filter: { dialectTagIds: [tags.hak] } }));
+		const lines = nemo.names.filter((n) => n.endsWith('_manifest.jsonl')).flatMap((n) => read(nemo.out, n).trim().split('\n').map((l) => JSON.parse(l) as { audio_filepath: string; duration: number }));
+		expect(lines).toHaveLength(2);
+		for (const l of lines) {
+			expect(l.audio_filepath).toMatch(/^clips\/.+\.flac$/);
+			expect(probeSamples(ctx.deps.media, path.join(nemo.out, l.audio_filepath))).toBe(Math.round(l.duration * 16000));
+		}
+
+		const csv = await download(await runExport({ format: 'csv', filter: { reviewStates: ['transcribed'] } }));
+		const table = read(csv.out, 'segments.csv');
+		expect(table.split('\r\n')[0]).toContain('status,reviewer,transcriber,cer');
+		expect(table.trim().split('\r\n')).toHaveLength(4);
+		expect(table).toContain('"佢话""唔该"" \\ 啦"');
+
+		const jsonl = await download(await runExport({ format: 'jsonl', filter: { transcriberIds: [transcriber.id], from: '2000-01-01T00:00:00.000Z' } }));
+		const records = read(jsonl.out, 'segments.jsonl').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+		expect(records).toHaveLength(SEGMENTS.length + 1);
+		expect(records[0]).toMatchObject({ status: 'transcribed', reviewer: null, cer: null });
+		expect(records.every((r) => typeof r.transcriber === 'string')).toBe(true);
+	});
+
+	it('refuses bad input with a 4xx and writes nothing', async () => {
+		const before = (await ctx.deps.db.selectFrom('export_job').select('id').execute()).length;
+		const post = (body: unknown, cookie = admin.cookie) => ctx.json('POST', `/api/projects/${project.id}/exports`, body, cookie);
+		expect((await post({ format: 'docx' })).status).toBe(400);
+		expect((await post({ format: 'csv', filter: { speakerIds: ['not-an-id'] } })).status).toBe(400);
+		expect((await post({ format: 'csv', filter: { from: '2030-01-01T00:00:00.000Z', to: '2020-01-01T00:00:00.000Z' } })).status).toBe(400);
+		expect((await post({ format: 'csv', options: { sampleRate: 12 } })).status).toBe(400);
+		const foreign = await post({ format: 'csv', filter: { speakerIds: [newId()] } });
+		expect(foreign.status).toBe(422);
+		expect((await foreign.json()).error.code).toBe('invalid_filter');
+		const empty = await post({ format: 'csv', filter: { reviewStates: ['nothing-has-this'] } });
+		expect(empty.status).toBe(422);
+		expect((await empty.json()).error.code).toBe('empty_selection');
+		expect((await post({ format: 'csv' }, reviewer.cookie)).status).toBe(403);
+		expect((await ctx.json('POST', `/api/projects/no-such-project/exports`, { format: 'csv' }, admin.cookie)).status).toBe(404);
+		expect((await ctx.json('GET', `/api/exports/${newId()}`, undefined, admin.cookie)).status).toBe(404);
+		expect((await ctx.deps.db.selectFrom('export_job').select('id').execute()).length).toBe(before);
+	});
+
+	it('fails a job whose audio cannot be decoded, with the reason, and leaves no partial file', async () => {
+		const broken = await recordingWithAudio('broken.flac', 3_000);
+		await addSegment(broken, { startMs: 100, endMs: 900, speaker: 'A', texts: { transcript: '坏' } });
+		const row = (await ctx.deps.db.selectFrom('recording').select(['sha256', 'original_ext']).where('id', '=', broken).executeTakeFirstOrThrow());
+		writeFileSync(ctx.deps.storage.originalPath(row.sha256, row.original_ext), 'no longer audio');
+		const job = await runExport({ format: 'audiofolder', filter: { recordingIds: [broken] } });
+		expect(job.state).toBe('failed');
+		expect(job.error).toMatch(/^ffmpeg could not cut the audio: \S/);
+		expect(job.downloadUrl).toBeNull();
+		expect(readdirSync(path.join(ctx.dataDir, 'exports')).filter((f) => f.startsWith(job.id))).toEqual([]);
+		expect(readdirSync(ctx.deps.storage.tmpDir).filter((f) => f.startsWith('export-'))).toEqual([]);
+		const res = await ctx.request(`/api/exports/${job.id}/download`, { cookie: admin.cookie });
+		expect(res.status).toBe(409);
+		await ctx.deps.db.deleteFrom('segment').where('recording_id', '=', broken).execute();
+	});
+
+	it('restarts an export whose server died while it ran, and lists recent exports newest first', async () => {
+		const res = await ctx.json('POST', `/api/projects/${project.id}/exports`, { format: 'jsonl' }, admin.cookie);
+		const queued = (await res.json()).export as ExportJobDto;
+		// As a dead server leaves it: the job running under a worker of a process that is gone.
+		await ctx.deps.db.updateTable('job').set({ state: 'running', locked_by: `${os.hostname()}:4194303:dead`, locked_at: nowIso(), attempts: 1 }).where('payload', '=', JSON.stringify({ exportId: queued.id })).execute();
+		await ctx.deps.db.updateTable('export_job').set({ state: 'running', progress: 0.4 }).where('id', '=', queued.id).execute();
+		const pool = await startWorkerPool(ctx.deps, { size: 1, pollMs: 100 });
+		await pool.whenIdle();
+		await pool.stop();
+		const done = (await (await ctx.json('GET', `/api/exports/${queued.id}`, undefined, admin.cookie)).json()).export as ExportJobDto;
+		expect(done).toMatchObject({ state: 'done', progress: 1 });
+		const list = (await (await ctx.json('GET', `/api/projects/${project.id}/exports`, undefined, admin.cookie)).json()).exports as ExportJobDto[];
+		expect(list[0].id).toBe(queued.id);
+		expect(list.map((e) => e.id)).toEqual([...list.map((e) => e.id)].sort().reverse());
+	});
+});

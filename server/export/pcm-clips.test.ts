@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipSampleCount, sampleAt } from '../interop/clip-args.ts';
+import { seededRandom } from '../interop/splits.ts';
+import { probeSamples, wavData } from '../interop/testing/wav.ts';
+import { resolveMediaTools, runTool, type MediaTools } from '../media/ffmpeg.ts';
+import { makeTone } from '../media/test-audio.ts';
+import { cutWavClips, wavHeader, type WavClip } from './pcm-clips.ts';
+
+/** 300 clips with gaps, zero-gap neighbours and overlaps, seeded, starting after `fromMs`. */
+function clipsOver(dir: string, fromMs: number, totalMs: number, prefix: string): WavClip[] {
+	const random = seededRandom(11);
+	const clips: WavClip[] = [];
+	let at = fromMs;
+	for (let i = 0; i < 300; i++) {
+		const length = 15 + Math.floor(random() * 400);
+		if (at + length > totalMs) at = fromMs + Math.floor(random() * 1000);
+		clips.push({ startMs: at, endMs: at + length, output: path.join(dir, `${prefix}${i}.wav`) });
+		const r = random();
+		at += r < 0.3 ? length : r < 0.5 ? Math.floor(length / 2) : length + Math.floor(random() * 90);
+	}
+	return clips;
+}
+
+describe(wavHeader.name, () => {
+	it('writes the canonical 44-byte PCM header', () => {
+		const h = wavHeader(16000, 16000, 1, 16);
+		expect(h.length).toBe(44);
+		expect(h.toString('ascii', 0, 4)).toBe('RIFF');
+		expect(h.readUInt32LE(4)).toBe(36 + 32000);
+		expect(h.readUInt32LE(28)).toBe(32000);
+		expect(h.readUInt16LE(32)).toBe(2);
+		expect(h.readUInt32LE(40)).toBe(32000);
+		expect(wavHeader(10, 48000, 2, 24).readUInt16LE(32)).toBe(6);
+	});
+});
+
+describe(cutWavClips.name, () => {
+	let media: MediaTools;
+	let dir: string;
+	beforeAll(async () => {
+		media = resolveMediaTools();
+		dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-pcm-clips-'));
+		await makeTone(media.ffmpeg, path.join(dir, 'mono16k.wav'), { seconds: 30, frequency: 523, sampleRate: 16000, codecArgs: ['-c:a', 'pcm_s16le'] });
+		await runTool(media.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'aevalsrc=0.4*sin(2*PI*(100+40*t)*t)|0.3*sin(2*PI*(300+20*t)*t):s=44100:d=30', '-c:a', 'flac', path.join(dir, 'stereo44k.flac')]);
+	});
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('cuts 300 clips from one decode, each exactly its samples of the source, whole-file order or not', async () => {
+		const input = path.join(dir, 'mono16k.wav');
+		const clips = clipsOver(dir, 0, 30_000, 'a');
+		const result = await cutWavClips({ ffmpeg: media.ffmpeg, input, clips: [...clips].reverse(), sampleRate: 16000, channels: 1 });
+		expect(result.clips).toBe(300);
+		expect(result.padded).toBe(0);
+		const full = spawnSync(media.ffmpeg, ['-v', 'error', '-i', input, '-f', 's16le', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+		let bytes = 0;
+		for (const clip of clips) {
+			const { data, rate, channels, bits } = wavData(clip.output);
+			expect([rate, channels, bits]).toEqual([16000, 1, 16]);
+			const n = clipSampleCount(clip.startMs, clip.endMs, 16000);
+			expect(data.length).toBe(n * 2);
+			const from = sampleAt(clip.startMs, 16000) * 2;
+			expect(data.equals(full.subarray(from, from + n * 2))).toBe(true);
+			bytes += readFileSync(clip.output).length;
+		}
+		expect(result.bytes).toBe(bytes);
+		for (const clip of clips.slice(0, 10)) expect(probeSamples(media, clip.output)).toBe(clipSampleCount(clip.startMs, clip.endMs, 16000));
+	});
+
+	it('starts the decode at the first clip (input-side seek) and still lands on the exact samples', async () => {
+		const input = path.join(dir, 'mono16k.wav');
+		const clips = clipsOver(dir, 12_345, 30_000, 'b');
+		await cutWavClips({ ffmpeg: media.ffmpeg, input, clips, sampleRate: 16000, channels: 1 });
+		const full = spawnSync(media.ffmpeg, ['-v', 'error', '-i', input, '-f', 's16le', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+		for (const clip of clips) {
+			const n = clipSampleCount(clip.startMs, clip.endMs, 16000);
+			const from = sampleAt(clip.startMs, 16000) * 2;
+			expect(wavData(clip.output).data.equals(full.subarray(from, from + n * 2))).toBe(true);
+		}
+	});
+
+	it('resamples and downmixes 44.1 kHz stereo FLAC to 16 kHz mono, or keeps 22.05 kHz stereo, to the sample', async () => {
+		const input = path.join(dir, 'stereo44k.flac');
+		const clips = clipsOver(dir, 0, 30_000, 'c').slice(0, 100);
+		await cutWavClips({ ffmpeg: media.ffmpeg, input, clips, sampleRate: 16000, channels: 1 });
+		const reference = spawnSync(media.ffmpeg, ['-v', 'error', '-i', input, '-ac', '1', '-ar', '16000', '-f', 's16le', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+		for (const clip of clips) {
+			const n = clipSampleCount(clip.startMs, clip.endMs, 16000);
+			const { data } = wavData(clip.output);
+			expect(data.length).toBe(n * 2);
+			const from = sampleAt(clip.startMs, 16000) * 2;
+			expect(data.equals(reference.subarray(from, from + n * 2))).toBe(true);
+		}
+		const stereo = clips.slice(0, 20).map((c, i) => ({ ...c, output: path.join(dir, `s${i}.wav`) }));
+		await cutWavClips({ ffmpeg: media.ffmpeg, input, clips: stereo, sampleRate: 22050, channels: 2 });
+		for (const clip of stereo) {
+			expect(wavData(clip.output).channels).toBe(2);
+			expect(probeSamples(media, clip.output)).toBe(clipSampleCount(clip.startMs, clip.endMs, 22050));
+		}
+	});
+
+	it('pads a clip that runs past the decoded audio with silence to its exact length', async () => {
+		const input = path.join(dir, 'mono16k.wav');
+		const clip = { startMs: 29_900, endMs: 30_400, output: path.join(dir, 'past.wav') };
+		const result = await cutWavClips({ ffmpeg: media.ffmpeg, input, clips: [clip], sampleRate: 16000, channels: 1 });
+		expect(result.padded).toBe(1);
+		const { data } = wavData(clip.output);
+		expect(data.length).toBe(clipSampleCount(29_900, 30_400, 16000) * 2);
+		expect(data.subarray(data.length - 1000).every((b) => b === 0)).toBe(true);
+	});
+
+	it('fails with ffmpeg’s reason on an unreadable input', async () => {
+		const bad = path.join(dir, 'bad.wav');
+		await expect(cutWavClips({ ffmpeg: media.ffmpeg, input: bad, clips: [{ startMs: 0, endMs: 100, output: path.join(dir, 'x.wav') }], sampleRate: 16000, channels: 1 })).rejects.toThrow(/ffmpeg exited/);
+	});
+});
