@@ -9,6 +9,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
 		summary: 'import --project <slug> <files or folders…>   import audio recursively',
 		load: () => import('./import.ts')
 	},
+	export: {
+		summary: 'export --project <slug> --format <format> --out <dir> [--status …] [--speaker …] [--dialect …] [--transcriber …] [--from …] [--to …]   TextGrid, EAF, SRT, WebVTT, Kaldi, NeMo, audiofolder, Common Voice, CSV, JSONL',
+		load: () => import('./export.ts')
+	},
 	user: {
 		summary: 'user create --email <email> --role <role> [--name <name>]   password from a prompt or stdin',
 		load: () => import('./user.ts')

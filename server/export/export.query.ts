@@ -252,3 +252,19 @@ export async function findForeignFilterIds(db: Db, projectId: string, filter: Ex
 	}
 	return problems;
 }
+
+/** What the export dialog offers to filter by: the review states and the transcribers the project's segments have. */
+export async function exportFilterChoices(db: Db, projectId: string) {
+	const base = () => primaryVariantOnly(db.selectFrom('segment').innerJoin('recording', 'recording.id', 'segment.recording_id').where('recording.project_id', '=', projectId));
+	const states = await base()
+		.select((eb) => reviewStateExpression(eb).as('state'))
+		.distinct()
+		.execute();
+	const transcribers = await db
+		.selectFrom('user')
+		.select(['user.id', 'user.name', 'user.email'])
+		.where('user.id', 'in', base().select(transcriberExpression().as('id')).distinct())
+		.orderBy('user.name')
+		.execute();
+	return { reviewStates: states.map((s) => s.state).sort(), transcribers };
+}

@@ -9,7 +9,8 @@ import { requireExportOwnerProject, requireProjectExporter, type ExportAccessEnv
 import { createExportJob } from './export-jobs.service.ts';
 import { toExportJobDto } from './export.mapper.ts';
 import { findExportJob, listExportJobs } from './export.repository.ts';
-import { createExportSchema, exportJobDtoSchema, exportParamSchema } from './export.schemas.ts';
+import { countExportSegments, exportFilterChoices, findForeignFilterIds } from './export.query.ts';
+import { createExportSchema, exportChoicesSchema, exportCountRequestSchema, exportCountSchema, exportJobDtoSchema, exportParamSchema } from './export.schemas.ts';
 
 const exportEnvelope = z.object({ export: exportJobDtoSchema });
 
@@ -31,6 +32,16 @@ const doc = {
 		tags: ['export'],
 		summary: "The project's recent exports, newest first",
 		responses: { 200: ok(z.object({ exports: z.array(exportJobDtoSchema) })) }
+	}),
+	choices: describe({
+		tags: ['export'],
+		summary: 'What an export can be filtered by beyond the project setup: review states and transcribers present',
+		responses: { 200: ok(exportChoicesSchema) }
+	}),
+	count: describe({
+		tags: ['export'],
+		summary: 'How many segments, recordings and hours a filter selects (the dialog shows it before starting)',
+		responses: { 200: ok(exportCountSchema), ...errors({ 422: 'The filter names what the project does not have (`invalid_filter`, with `problems`)' }) }
 	}),
 	get: describe({
 		tags: ['export'],
@@ -60,6 +71,14 @@ export function projectExportsRoutes(deps: Deps) {
 		.get('/', doc.list, params(projectParamsSchema), requireProjectExporter(db), async (c) => {
 			const rows = await listExportJobs(db, c.var.projectId);
 			return c.json({ exports: rows.map(toExportJobDto) }, 200);
+		})
+		.get('/choices', doc.choices, params(projectParamsSchema), requireProjectExporter(db), async (c) => c.json(await exportFilterChoices(db, c.var.projectId), 200))
+		.post('/count', doc.count, params(projectParamsSchema), requireProjectExporter(db), jsonBody(exportCountRequestSchema, { maxBytes: BODY_LIMITS.small }), async (c) => {
+			const { filter } = c.req.valid('json');
+			const problems = await findForeignFilterIds(db, c.var.projectId, filter);
+			if (problems.length) return c.json(apiError('invalid_filter', `The filter names what is not in this project: ${problems.join('; ')}`, { problems }), 422);
+			const counted = await countExportSegments(db, c.var.projectId, filter);
+			return c.json({ segments: counted.segments, recordings: counted.recordings, hours: Math.round((counted.durationMs / 3_600_000) * 10_000) / 10_000 }, 200);
 		});
 }
 

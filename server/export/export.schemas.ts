@@ -113,3 +113,16 @@ export const exportJobDtoSchema = z
 export type ExportJobDto = z.infer<typeof exportJobDtoSchema>;
 
 export const exportParamSchema = z.object({ exportId: idSchema('Export') });
+
+export const exportChoicesSchema = z
+	.object({
+		reviewStates: z.array(z.string()).describe("The review states the project's segments have"),
+		transcribers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })).describe('Who wrote text in the project')
+	})
+	.meta({ id: 'ExportChoices' });
+
+export const exportCountRequestSchema = z.object({ filter: exportFilterSchema.default({}) }).strict();
+
+export const exportCountSchema = z
+	.object({ segments: z.number().int(), recordings: z.number().int(), hours: z.number() })
+	.meta({ id: 'ExportCount' });

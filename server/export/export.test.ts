@@ -312,6 +312,18 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		expect(records.every((r) => typeof r.transcriber === 'string')).toBe(true);
 	});
 
+	it('tells the dialog what to filter by and how much a filter selects', async () => {
+		const choices = await (await ctx.json('GET', `/api/projects/${project.id}/exports/choices`, undefined, admin.cookie)).json();
+		expect(choices.reviewStates).toEqual(['new', 'transcribed']);
+		expect(choices.transcribers.map((t: { id: string }) => t.id)).toEqual([transcriber.id]);
+		const count = await ctx.json('POST', `/api/projects/${project.id}/exports/count`, { filter: { speakerIds: [speakers.A], reviewStates: ['transcribed'] } }, admin.cookie);
+		expect(await count.json()).toEqual({ segments: 2, recordings: 1, hours: Math.round(((1200 + 1777) / 3_600_000) * 10_000) / 10_000 });
+		const all = await (await ctx.json('POST', `/api/projects/${project.id}/exports/count`, {}, admin.cookie)).json();
+		expect(all).toMatchObject({ segments: SEGMENTS.length + 1, recordings: 2 });
+		expect((await ctx.json('POST', `/api/projects/${project.id}/exports/count`, { filter: { dialectTagIds: [newId()] } }, admin.cookie)).status).toBe(422);
+		expect((await ctx.json('GET', `/api/projects/${project.id}/exports/choices`, undefined, reviewer.cookie)).status).toBe(403);
+	});
+
 	it('refuses bad input with a 4xx and writes nothing', async () => {
 		const before = (await ctx.deps.db.selectFrom('export_job').select('id').execute()).length;
 		const post = (body: unknown, cookie = admin.cookie) => ctx.json('POST', `/api/projects/${project.id}/exports`, body, cookie);

@@ -7,7 +7,12 @@ import type {
 	AuditFilterChoices,
 	AuditPage,
 	AuditQuery,
+	CreateExportInput,
 	CreateProjectInput,
+	ExportChoices,
+	ExportCount,
+	ExportFilter,
+	ExportJobDto,
 	PatchProjectInput,
 	ProjectCapabilities,
 	ProjectDto,
@@ -166,6 +171,15 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 			okJson<AuditFilterChoices>(
 				projectId === null ? api.admin.audit.filters.$get() : api.projects[':projectId'].audit.filters.$get({ param: { projectId } })
 			),
+		listExports: (projectId: string) =>
+			okJson<{ exports: ExportJobDto[] }>(api.projects[':projectId'].exports.$get({ param: { projectId } })),
+		/** ApiError 422 `invalid_filter` / `empty_selection`, 409 `not_ready` (audio still processing). */
+		createExport: (projectId: string, input: CreateExportInput) =>
+			okJson<{ export: ExportJobDto }>(api.projects[':projectId'].exports.$post({ param: { projectId }, json: input })),
+		getExport: (exportId: string) => okJson<{ export: ExportJobDto }>(api.exports[':exportId'].$get({ param: { exportId } })),
+		exportChoices: (projectId: string) => okJson<ExportChoices>(api.projects[':projectId'].exports.choices.$get({ param: { projectId } })),
+		countExport: (projectId: string, filter: ExportFilter) =>
+			okJson<ExportCount>(api.projects[':projectId'].exports.count.$post({ param: { projectId }, json: { filter } })),
 		/** The FYPK peaks file; ApiError 409 `not_ready` while the recording is processing. */
 		getPeaks: async (id: string, init?: RequestInit) => {
 			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });

@@ -50,3 +50,13 @@ export type AuditQuery = NonNullable<InferRequestType<ProjectAudit>['query']>;
 
 /** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
 export type { ApiErrorBody } from '$server/lib/errors';
+
+type ProjectExports = A['projects'][':projectId']['exports'];
+/** An export job as the server reports it (server/export). */
+export type ExportJobDto = InferResponseType<A['exports'][':exportId']['$get'], 200>['export'];
+export type ExportFormat = ExportJobDto['format'];
+export type CreateExportInput = InferRequestType<ProjectExports['$post']>['json'];
+export type ExportFilter = NonNullable<CreateExportInput['filter']>;
+export type ExportOptionsInput = NonNullable<CreateExportInput['options']>;
+export type ExportChoices = InferResponseType<ProjectExports['choices']['$get'], 200>;
+export type ExportCount = InferResponseType<ProjectExports['count']['$post'], 200>;
