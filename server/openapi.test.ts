@@ -118,7 +118,7 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 		const withCapability = Object.entries(ops)
 			.filter(([path]) => !isTaskRoute(path))
 			.flatMap(([, item]) =>
-				METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'])
+				METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'] === 'manage')
 			);
 		expect(withCapability).toHaveLength(settings.length);
 		for (const [path, item] of Object.entries(ops).filter(([p]) => isTaskRoute(p))) {
@@ -129,6 +129,18 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 				expect(op.responses['404']?.description, `${m} ${path}`).toMatch(/not found/);
 			}
 		}
+		// The export routes document their own check (server/export/export-access.ts).
+		const exporting = Object.entries(ops).flatMap(([path, item]) =>
+			METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'] === 'export').map((m) => `${m} ${path}`)
+		);
+		expect(exporting.sort()).toEqual([
+			'get /api/exports/{exportId}',
+			'get /api/exports/{exportId}/download',
+			'get /api/projects/{projectId}/exports',
+			'get /api/projects/{projectId}/exports/choices',
+			'post /api/projects/{projectId}/exports',
+			'post /api/projects/{projectId}/exports/count'
+		]);
 		expect(JSON.stringify(ops['/api/projects/{projectId}']?.get?.responses?.['200'])).toContain('ProjectCapabilities');
 	});
 

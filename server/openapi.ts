@@ -49,7 +49,8 @@ export async function buildOpenApiDocument(
 				{ name: 'recordings' },
 				{ name: 'media' },
 				{ name: 'segments' },
-				{ name: 'review' }
+				{ name: 'review' },
+				{ name: 'export' }
 			],
 			components: {
 				securitySchemes: {

@@ -95,7 +95,7 @@ describe.each(DB_KINDS)('npx fangyan export on %s', (kind: DbKind) => {
 		expect(files.text).toContain('第一句');
 		const wav = path.join(out, files['wav.scp'].split(' ')[1].trim());
 		expect(probeSamples(media, wav)).toBe(clipSampleCount(0, 6000, 16000));
-		expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).filter).toEqual({ reviewStates: ['transcribed'] });
+		expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).filter).toEqual({ statuses: ['transcribed'] });
 	});
 
 	it('cuts clips by speaker for Common Voice at the rate asked for', async () => {

@@ -16,7 +16,8 @@ Writes an export into <dir> (created; it must be empty): the same files as the w
 with a manifest.json and a README.md. Formats: ${EXPORT_FORMATS.join(', ')}.
 
 Filters (each a comma-separated list; all given must hold):
-  --recording <id or name>   --status <review state>   --speaker <code>
+  --recording <id or name>   --status <workflow state>   --review <unreviewed|accepted|corrected|rejected>
+  --speaker <code>
   --dialect <code, or none>  --transcriber <email>     --from <date>  --to <date>
 Options:
   --layer <key>   --clip-format wav|flac   --rate <Hz, 16000>   --channels <1|2>
@@ -47,6 +48,7 @@ export function parseArgs(args: string[]): Parsed | { help: true } | { error: st
 				out: { type: 'string', short: 'o' },
 				recording: { type: 'string' },
 				status: { type: 'string' },
+				review: { type: 'string' },
 				speaker: { type: 'string' },
 				dialect: { type: 'string' },
 				transcriber: { type: 'string' },
@@ -107,7 +109,8 @@ async function resolveFilter(db: Db, projectId: string, raw: Parsed['raw']): Pro
 		(await db.selectFrom('dialect_tag').select('id').where('project_id', '=', projectId).where('code', '=', v).executeTakeFirst())?.id
 	);
 	filter.transcriberIds = await lookup(list(raw.transcriber as string), 'user', async (v) => (await db.selectFrom('user').select('id').where('email', '=', v.toLowerCase()).executeTakeFirst())?.id);
-	filter.reviewStates = list(raw.status as string);
+	filter.statuses = list(raw.status as string);
+	filter.reviewStates = list(raw.review as string) as ExportFilter['reviewStates'];
 	filter.from = isoBound(raw.from as string | undefined, false);
 	filter.to = isoBound(raw.to as string | undefined, true);
 	for (const key of Object.keys(filter) as (keyof ExportFilter)[]) if (filter[key] === undefined) delete filter[key];

@@ -2,16 +2,20 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/schema.ts';
 import type { CorpusSegment } from '../interop/corpus.ts';
+import { DEFAULT_LAYER } from '../interop/model.ts';
+import { reviewExportFields, type ReviewLike } from '../review/accepted-version.ts';
+import { toReviewDto } from '../review/review.mapper.ts';
+import { listReviewsOfSegments } from '../review/review.repository.ts';
 import type { ExportFilter } from './export.schemas.ts';
 
 /**
  * Which segments an export takes and what it says about each: the filter and the per-segment
- * export fields (review state, reviewer, CER of the transcriber's version against the accepted
- * one) live here and nowhere else, so review (issue 8) changes only this module.
+ * export fields live here and nowhere else.
  *
- * Today the review state is `segment.status`, and reviewer and CER are empty. When reviews land,
- * `reviewFields` joins the accepted version (the last stage's correction, else the original) and
- * fills them; the `reviewStates` filter then compares with the same expression.
+ * An exported segment is its accepted version (server/review/accepted-version.ts: the last review
+ * stage's correction applied, else the transcriber's original), with its review state and stage,
+ * the last reviewer, and the CER of the transcriber's text against the accepted one. `statuses`
+ * filters on the workflow state in SQL; `reviewStates` on the computed review state, row by row.
  */
 
 /** One exported segment: a corpus row plus what the transcript writers and the clip cutter need. */
@@ -35,8 +39,8 @@ function primaryVariantOnly(query: SegmentQuery): SegmentQuery {
 	return query;
 }
 
-/** The review state a segment is exported with (and filtered by). */
-function reviewStateExpression(eb: ExpressionBuilder<Database, 'segment'>) {
+/** The workflow state a segment is filtered by (and exported in `status`). */
+function statusExpression(eb: ExpressionBuilder<Database, 'segment'>) {
 	return eb.ref('segment.status');
 }
 
@@ -49,7 +53,7 @@ function transcriberExpression() {
 export function applyExportFilter(query: SegmentQuery, projectId: string, filter: ExportFilter): SegmentQuery {
 	let q = primaryVariantOnly(query.where('recording.project_id', '=', projectId));
 	if (filter.recordingIds?.length) q = q.where('segment.recording_id', 'in', filter.recordingIds);
-	if (filter.reviewStates?.length) q = q.where((eb) => eb(reviewStateExpression(eb), 'in', filter.reviewStates!));
+	if (filter.statuses?.length) q = q.where((eb) => eb(statusExpression(eb), 'in', filter.statuses!));
 	if (filter.dialectTagIds?.length || filter.withoutDialect) {
 		const tags = filter.dialectTagIds ?? [];
 		q = q.where((eb) =>
@@ -90,8 +94,9 @@ function selectRows(query: SegmentQuery) {
 			'dialect_tag.code as dialect_code',
 			'dialect_tag.name_en as dialect_name',
 			'segment.texts',
-			reviewStateExpression(eb).as('review_state'),
-			'transcriber.email as transcriber',
+			'segment.version',
+			statusExpression(eb).as('status'),
+			'transcriber.name as transcriber',
 			'segment.origin',
 			'segment.updated_at'
 		]);
@@ -99,31 +104,51 @@ function selectRows(query: SegmentQuery) {
 
 type SelectedRow = Awaited<ReturnType<ReturnType<typeof selectRows>['execute']>>[number];
 
-/**
- * The review fields of a row: state from the segment today; reviewer and CER once reviews exist
- * (the CER of the transcriber's text against the accepted version, server/metrics scoreTexts).
- */
-function reviewFields(row: SelectedRow): Pick<CorpusSegment, 'status' | 'reviewer' | 'cer'> {
-	return { status: row.review_state, reviewer: null, cer: null };
+interface ProjectRefs {
+	speakers: Map<string, { code: string; name: string; gender: string | null; age_band: string | null }>;
+	tags: Map<string, { code: string; name_en: string }>;
 }
 
-function toExportRow(row: SelectedRow): ExportRow {
+/** The project's speakers and tags by id: a reviewer's correction may name others than the row's joins. */
+async function loadProjectRefs(db: Db, projectId: string): Promise<ProjectRefs> {
+	const [speakers, tags] = await Promise.all([
+		db.selectFrom('speaker').select(['id', 'code', 'name', 'gender', 'age_band']).where('project_id', '=', projectId).execute(),
+		db.selectFrom('dialect_tag').select(['id', 'code', 'name_en']).where('project_id', '=', projectId).execute()
+	]);
+	return { speakers: new Map(speakers.map((s) => [s.id, s])), tags: new Map(tags.map((t) => [t.id, t])) };
+}
+
+/** The row as exported: the accepted version's fields and the review columns (reviewExportFields). */
+function toExportRow(row: SelectedRow, reviews: ReviewLike[], refs: ProjectRefs, layerKey: string, reviewerName: (id: string | null) => string | null): ExportRow {
+	const texts = JSON.parse(row.texts) as Record<string, string>;
+	const review = reviewExportFields(
+		{ startMs: row.start_ms, endMs: row.end_ms, speakerId: row.speaker_id, dialectTagId: row.dialect_tag_id, texts, version: Number(row.version) },
+		reviews,
+		{ layerKey }
+	);
+	const a = review.accepted;
+	const speaker = a.speakerId ? refs.speakers.get(a.speakerId) : undefined;
+	const tag = a.dialectTagId ? refs.tags.get(a.dialectTagId) : undefined;
 	return {
 		id: row.id,
 		recordingId: row.recording_id,
 		recordingName: row.recording_name,
-		startMs: row.start_ms,
-		endMs: row.end_ms,
-		speakerId: row.speaker_id,
-		speaker: row.speaker_code,
-		speakerName: row.speaker_name,
-		gender: row.gender,
-		ageBand: row.age_band,
-		dialectTagId: row.dialect_tag_id,
-		dialect: row.dialect_code,
-		dialectName: row.dialect_name,
-		texts: JSON.parse(row.texts) as Record<string, string>,
-		...reviewFields(row),
+		startMs: a.startMs,
+		endMs: a.endMs,
+		speakerId: a.speakerId,
+		speaker: speaker?.code ?? null,
+		speakerName: speaker?.name ?? null,
+		gender: speaker?.gender ?? null,
+		ageBand: speaker?.age_band ?? null,
+		dialectTagId: a.dialectTagId,
+		dialect: tag?.code ?? null,
+		dialectName: tag?.name_en ?? null,
+		texts: a.texts,
+		status: row.status,
+		reviewState: review.reviewState,
+		reviewStage: review.reviewStage,
+		reviewer: reviewerName(review.reviewerId),
+		cer: review.cer === null ? null : Math.round(review.cer * 10_000) / 10_000,
 		transcriber: row.transcriber,
 		origin: row.origin === 'machine' ? 'machine' : 'human',
 		updatedAt: row.updated_at
@@ -133,6 +158,8 @@ function toExportRow(row: SelectedRow): ExportRow {
 export interface ExportSegmentsOptions {
 	projectId: string;
 	filter: ExportFilter;
+	/** The layer the CER is measured on (default `transcript`). */
+	layerKey?: string;
 	/** Narrow to one speaker (null: segments without one) — Kaldi streams speaker by speaker. */
 	speaker?: { id: string | null };
 }
@@ -143,6 +170,11 @@ export interface ExportSegmentsOptions {
  * of 500,000 segments is never in memory at once.
  */
 export async function* exportSegments(db: Db, options: ExportSegmentsOptions): AsyncGenerator<ExportRow> {
+	const refs = await loadProjectRefs(db, options.projectId);
+	// Most exports have no reviews at all: then no page pays for looking them up.
+	const reviewed = await projectHasReviews(db, options.projectId);
+	const layerKey = options.layerKey ?? DEFAULT_LAYER;
+	const wanted = options.filter.reviewStates?.length ? new Set<string>(options.filter.reviewStates) : null;
 	let after: { recordingId: string; startMs: number; endMs: number; id: string } | null = null;
 	for (;;) {
 		let query = baseQuery(db, options.projectId, options.filter);
@@ -163,15 +195,55 @@ export async function* exportSegments(db: Db, options: ExportSegmentsOptions): A
 			.orderBy('segment.id')
 			.limit(PAGE_SIZE)
 			.execute();
-		for (const row of page) yield toExportRow(row);
+		const reviewsBySegment = new Map<string, ReviewLike[]>();
+		const reviewers = new Map<string, string | null>();
+		if (reviewed && page.length) {
+			for (const r of await listReviewsOfSegments(db, page.map((p) => p.id))) {
+				const dto = toReviewDto(r);
+				if (dto.reviewerId) reviewers.set(dto.reviewerId, dto.reviewerName);
+				let list = reviewsBySegment.get(dto.segmentId);
+				if (!list) reviewsBySegment.set(dto.segmentId, (list = []));
+				list.push(dto);
+			}
+		}
+		const reviewerName = (id: string | null) => (id ? (reviewers.get(id) ?? null) : null);
+		for (const row of page) {
+			const exported = toExportRow(row, reviewsBySegment.get(row.id) ?? [], refs, layerKey, reviewerName);
+			if (!wanted || wanted.has(exported.reviewState ?? 'unreviewed')) yield exported;
+		}
 		if (page.length < PAGE_SIZE) return;
 		const last = page[page.length - 1];
 		after = { recordingId: last.recording_id, startMs: last.start_ms, endMs: last.end_ms, id: last.id };
 	}
 }
 
-/** How much the filter selects: segments, recordings and audio (ms of segments). */
+async function projectHasReviews(db: Db, projectId: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('segment_review')
+		.innerJoin('recording', 'recording.id', 'segment_review.recording_id')
+		.select('segment_review.id')
+		.where('recording.project_id', '=', projectId)
+		.limit(1)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+/**
+ * How much the filter selects: segments, recordings and audio (ms of segments). With review states
+ * in the filter the rows are streamed and counted (the state is computed per segment).
+ */
 export async function countExportSegments(db: Db, projectId: string, filter: ExportFilter) {
+	if (filter.reviewStates?.length) {
+		const recordings = new Set<string>();
+		let segments = 0;
+		let durationMs = 0;
+		for await (const row of exportSegments(db, { projectId, filter })) {
+			segments++;
+			durationMs += row.endMs - row.startMs;
+			recordings.add(row.recordingId);
+		}
+		return { segments, recordings: recordings.size, durationMs };
+	}
 	const row = await baseQuery(db, projectId, filter)
 		.select((eb) => [
 			eb.fn.countAll<number>().as('segments'),
@@ -184,8 +256,9 @@ export async function countExportSegments(db: Db, projectId: string, filter: Exp
 
 /**
  * Duration per speaker and dialect tag of the selection: what the speaker-disjoint split needs,
- * aggregated in the database (a few rows per speaker, whatever the segment count). `layer` set:
- * only segments with text in it (the ones a corpus writer keeps).
+ * aggregated in the database (a few rows per speaker, whatever the segment count). It counts the
+ * originals' speakers and times and ignores the review-state condition: a split only needs
+ * each speaker's share, and a speaker a reviewer added still gets the split of its own key.
  */
 export async function exportSpeakerDurations(db: Db, projectId: string, filter: ExportFilter) {
 	const rows = await baseQuery(db, projectId, filter)
@@ -257,7 +330,7 @@ export async function findForeignFilterIds(db: Db, projectId: string, filter: Ex
 export async function exportFilterChoices(db: Db, projectId: string) {
 	const base = () => primaryVariantOnly(db.selectFrom('segment').innerJoin('recording', 'recording.id', 'segment.recording_id').where('recording.project_id', '=', projectId));
 	const states = await base()
-		.select((eb) => reviewStateExpression(eb).as('state'))
+		.select((eb) => statusExpression(eb).as('state'))
 		.distinct()
 		.execute();
 	const transcribers = await db
@@ -266,5 +339,5 @@ export async function exportFilterChoices(db: Db, projectId: string) {
 		.where('user.id', 'in', base().select(transcriberExpression().as('id')).distinct())
 		.orderBy('user.name')
 		.execute();
-	return { reviewStates: states.map((s) => s.state).sort(), transcribers };
+	return { statuses: states.map((s) => s.state).sort(), transcribers };
 }

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { idSchema, isoDateTime } from '../lib/openapi.ts';
+import type { ReviewState } from '../review/accepted-version.ts';
 
 /**
  * What an export is asked for: a format, a filter (which segments) and options (clips, splits).
  * The same shapes serve the API, the job table (as JSON text) and `npx fangyan export`.
  */
+
+/** The review states of a segment's accepted version. */
+export const REVIEW_STATES = ['unreviewed', 'accepted', 'corrected', 'rejected'] as const satisfies readonly ReviewState[];
 
 /** Transcript formats: one file per recording. */
 export const TRANSCRIPT_EXPORT_FORMATS = ['textgrid', 'eaf', 'srt', 'webvtt'] as const;
@@ -31,7 +35,8 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).max(1000).optional(
 export const exportFilterSchema = z
 	.object({
 		recordingIds: list(id('recording')).describe('Only these recordings (per-recording export)'),
-		reviewStates: list(z.string().min(1).max(40)).describe('Review states, e.g. `new`, `transcribed`'),
+		statuses: list(z.string().min(1).max(40)).describe('Workflow states of the transcription (`segment.status`), e.g. `new`, `transcribed`'),
+		reviewStates: list(z.enum(REVIEW_STATES)).describe("Review states of the accepted version (server/review/accepted-version.ts)"),
 		dialectTagIds: list(id('dialect tag')).describe('Dialect tags; `none` is not a tag: use withoutDialect'),
 		withoutDialect: z.boolean().optional().describe('Also (or, with no dialectTagIds, only) segments without a dialect tag'),
 		speakerIds: list(id('speaker')),
@@ -116,7 +121,7 @@ export const exportParamSchema = z.object({ exportId: idSchema('Export') });
 
 export const exportChoicesSchema = z
 	.object({
-		reviewStates: z.array(z.string()).describe("The review states the project's segments have"),
+		statuses: z.array(z.string()).describe("The workflow states the project's segments have"),
 		transcribers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })).describe('Who wrote text in the project')
 	})
 	.meta({ id: 'ExportChoices' });

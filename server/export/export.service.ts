@@ -193,7 +193,7 @@ function createProgress(totalRows: number, report?: (fraction: number) => void):
 function streamRows(ctx: ExportContext, options: { speaker?: { id: string | null }; filter?: ExportFilter } = {}) {
 	const { deps, request, run, progress } = ctx;
 	return (async function* () {
-		for await (const row of exportSegments(deps.db, { projectId: request.projectId, filter: options.filter ?? request.filter, speaker: options.speaker })) {
+		for await (const row of exportSegments(deps.db, { projectId: request.projectId, filter: options.filter ?? request.filter, speaker: options.speaker, layerKey: ctx.layer })) {
 			run.signal?.throwIfAborted();
 			progress.row();
 			yield row;
@@ -330,8 +330,16 @@ async function writeCorpus(ctx: ExportContext): Promise<void> {
 			}
 		}
 		groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		// A reviewer's correction may give a segment another speaker; its utterance id then belongs to
+		// another group, out of the order Kaldi needs. Such rows are left out and counted.
+		const sameSpeaker = async function* (rows: AsyncIterable<ExportRow>, speakerId: string | null) {
+			for await (const row of rows) {
+				if (row.speakerId === speakerId) yield row;
+				else stats.skip('speaker_corrected_in_review');
+			}
+		};
 		const rows = async function* () {
-			for (const g of groups) yield* withAudio(streamRows(ctx, { speaker: g.speaker, filter: g.filter }));
+			for (const g of groups) yield* withAudio(sameSpeaker(streamRows(ctx, { speaker: g.speaker, filter: g.filter }), g.speaker.id));
 		};
 		await files.writeChunks('data', writeKaldiDataDir(rows(), { speakerIds, wavScp: (id) => `audio/${id}.${ext}`, layer, tokenize: options.tokenize, stats }));
 	} else if (format === 'nemo') {

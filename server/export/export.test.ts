@@ -299,24 +299,38 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 			expect(probeSamples(ctx.deps.media, path.join(nemo.out, l.audio_filepath))).toBe(Math.round(l.duration * 16000));
 		}
 
-		const csv = await download(await runExport({ format: 'csv', filter: { reviewStates: ['transcribed'] } }));
+		const csv = await download(await runExport({ format: 'csv', filter: { statuses: ['transcribed'] } }));
 		const table = read(csv.out, 'segments.csv');
-		expect(table.split('\r\n')[0]).toContain('status,reviewer,transcriber,cer');
+		expect(table.split('\r\n')[0]).toContain('status,review_state,review_stage,reviewer,transcriber,cer');
 		expect(table.trim().split('\r\n')).toHaveLength(4);
 		expect(table).toContain('"佢话""唔该"" \\ 啦"');
+
+		// A reviewer's correction: the export writes the accepted version, its state, the reviewer and the CER.
+		const target = await ctx.deps.db.selectFrom('segment').select(['id', 'version']).where('recording_id', '=', recordingId).where('start_ms', '=', 6000).executeTakeFirstOrThrow();
+		await ctx.deps.db
+			.insertInto('segment_review')
+			.values({ id: newId(), segment_id: target.id, recording_id: recordingId, task_id: null, stage: 1, base_version: target.version, reviewer_id: reviewer.id, decision: 'correct', corrected: JSON.stringify({ texts: { transcript: '最后一句话。' } }), categories: '[]', comment: '', created_at: nowIso() })
+			.execute();
+		const reviewed = await download(await runExport({ format: 'jsonl', filter: { reviewStates: ['corrected'] } }));
+		const corrected = read(reviewed.out, 'segments.jsonl').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+		expect(corrected).toHaveLength(1);
+		expect(corrected[0]).toMatchObject({ text_transcript: '最后一句话。', review_state: 'corrected', review_stage: 1, reviewer: 'Test reviewer', status: 'transcribed' });
+		expect(corrected[0].cer as number).toBeGreaterThan(0.1);
+		expect(corrected[0].cer as number).toBeLessThan(0.25);
 
 		const jsonl = await download(await runExport({ format: 'jsonl', filter: { transcriberIds: [transcriber.id], from: '2000-01-01T00:00:00.000Z' } }));
 		const records = read(jsonl.out, 'segments.jsonl').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 		expect(records).toHaveLength(SEGMENTS.length + 1);
-		expect(records[0]).toMatchObject({ status: 'transcribed', reviewer: null, cer: null });
+		expect(records[0]).toMatchObject({ status: 'transcribed', review_state: 'unreviewed', review_stage: 0, reviewer: null, cer: 0 });
 		expect(records.every((r) => typeof r.transcriber === 'string')).toBe(true);
+		await ctx.deps.db.deleteFrom('segment_review').execute();
 	});
 
 	it('tells the dialog what to filter by and how much a filter selects', async () => {
 		const choices = await (await ctx.json('GET', `/api/projects/${project.id}/exports/choices`, undefined, admin.cookie)).json();
-		expect(choices.reviewStates).toEqual(['new', 'transcribed']);
+		expect(choices.statuses).toEqual(['new', 'transcribed']);
 		expect(choices.transcribers.map((t: { id: string }) => t.id)).toEqual([transcriber.id]);
-		const count = await ctx.json('POST', `/api/projects/${project.id}/exports/count`, { filter: { speakerIds: [speakers.A], reviewStates: ['transcribed'] } }, admin.cookie);
+		const count = await ctx.json('POST', `/api/projects/${project.id}/exports/count`, { filter: { speakerIds: [speakers.A], statuses: ['transcribed'] } }, admin.cookie);
 		expect(await count.json()).toEqual({ segments: 2, recordings: 1, hours: Math.round(((1200 + 1777) / 3_600_000) * 10_000) / 10_000 });
 		const all = await (await ctx.json('POST', `/api/projects/${project.id}/exports/count`, {}, admin.cookie)).json();
 		expect(all).toMatchObject({ segments: SEGMENTS.length + 1, recordings: 2 });
@@ -334,7 +348,8 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		const foreign = await post({ format: 'csv', filter: { speakerIds: [newId()] } });
 		expect(foreign.status).toBe(422);
 		expect((await foreign.json()).error.code).toBe('invalid_filter');
-		const empty = await post({ format: 'csv', filter: { reviewStates: ['nothing-has-this'] } });
+		const empty = await post({ format: 'csv', filter: { statuses: ['nothing-has-this'] } });
+		expect((await post({ format: 'csv', filter: { reviewStates: ['approved'] } })).status).toBe(400);
 		expect(empty.status).toBe(422);
 		expect((await empty.json()).error.code).toBe('empty_selection');
 		expect((await post({ format: 'csv' }, reviewer.cookie)).status).toBe(403);

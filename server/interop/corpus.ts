@@ -26,8 +26,12 @@ export interface CorpusSegment {
 	dialect: string | null;
 	dialectName?: string | null;
 	texts: Record<string, string>;
-	/** Review/workflow state. */
+	/** Workflow state of the transcription (`segment.status`: new, transcribed…). */
 	status: string;
+	/** Review state of the accepted version (unreviewed, accepted, corrected, rejected). */
+	reviewState?: string | null;
+	/** Stage of the last review decision (0: none). */
+	reviewStage?: number | null;
 	reviewer?: string | null;
 	transcriber?: string | null;
 	/** CER of the transcriber's version against the accepted one, as the caller computed it (0–1). */

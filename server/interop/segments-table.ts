@@ -3,7 +3,8 @@ import { CorpusStats, assertCorpusTimes, jsonLineWithSeconds, type CorpusSegment
 
 /**
  * Every field of every segment as CSV or JSON lines: times (ms and seconds), speaker, dialect tag,
- * each text layer, review state, reviewer, transcriber, the CER the caller computed, origin.
+ * each text layer, workflow status, review state and stage, reviewer, transcriber, the CER the caller
+ * computed, origin.
  *
  * CSV is RFC 4180: comma, CRLF, fields quoted when they hold a comma, quote, CR, LF or edge
  * spaces, quotes doubled; UTF-8 without BOM by default. `excel: true` adds the BOM Excel needs to
@@ -32,7 +33,7 @@ const FIXED_COLUMNS = [
 	'dialect',
 	'dialect_name'
 ] as const;
-const TRAILING_COLUMNS = ['status', 'reviewer', 'transcriber', 'cer', 'origin', 'updated_at', 'split'] as const;
+const TRAILING_COLUMNS = ['status', 'review_state', 'review_stage', 'reviewer', 'transcriber', 'cer', 'origin', 'updated_at', 'split'] as const;
 
 export function segmentTableColumns(layers: readonly string[]): string[] {
 	return [...FIXED_COLUMNS, ...layers.map((l) => `text_${l}`), ...TRAILING_COLUMNS];
@@ -54,6 +55,8 @@ function values(row: CorpusSegment, layers: readonly string[]): (string | number
 		row.dialectName ?? null,
 		...layers.map((l) => row.texts[l] ?? ''),
 		row.status,
+		row.reviewState ?? null,
+		row.reviewStage ?? null,
 		row.reviewer ?? null,
 		row.transcriber ?? null,
 		row.cer ?? null,
@@ -105,6 +108,8 @@ export async function* writeSegmentsJsonl(rows: Rows, options: SegmentTableOptio
 		};
 		for (const key of layers) record[`text_${key}`] = texts[key] = row.texts[key] ?? '';
 		record.status = row.status;
+		record.review_state = row.reviewState ?? null;
+		record.review_stage = row.reviewStage ?? null;
 		record.reviewer = row.reviewer ?? null;
 		record.transcriber = row.transcriber ?? null;
 		record.cer = row.cer ?? null;

@@ -4,6 +4,7 @@ import { buildExportRequest, exportErrorText, type ExportForm } from './export-f
 
 const form = (over: Partial<ExportForm> = {}): ExportForm => ({
 	format: 'textgrid',
+	statuses: [],
 	reviewStates: [],
 	dialectTagIds: [],
 	withoutDialect: false,
@@ -28,8 +29,8 @@ describe(buildExportRequest.name, () => {
 	});
 
 	it('sends the filter, whole days, and splits as ratios for corpus formats', () => {
-		const body = buildExportRequest(form({ format: 'audiofolder', reviewStates: ['transcribed'], withoutDialect: true, speakerIds: ['s1'], from: '2026-03-01', to: '2026-03-02', train: 70, dev: 15, test: 15, seed: 42.7, sampleRate: 22050 }), null);
-		expect(body.filter).toMatchObject({ reviewStates: ['transcribed'], withoutDialect: true, speakerIds: ['s1'] });
+		const body = buildExportRequest(form({ format: 'audiofolder', statuses: ['transcribed'], reviewStates: ['accepted'], withoutDialect: true, speakerIds: ['s1'], from: '2026-03-01', to: '2026-03-02', train: 70, dev: 15, test: 15, seed: 42.7, sampleRate: 22050 }), null);
+		expect(body.filter).toMatchObject({ statuses: ['transcribed'], reviewStates: ['accepted'], withoutDialect: true, speakerIds: ['s1'] });
 		expect(new Date(body.filter!.from!).getTime()).toBeLessThan(new Date(body.filter!.to!).getTime());
 		expect(new Date(body.filter!.to!).getTime() - new Date(body.filter!.from!).getTime()).toBe(2 * 86_400_000 - 1);
 		expect(body.options).toEqual({ clipFormat: 'wav', sampleRate: 22050, channels: 1, splits: { train: 0.7, dev: 0.15, test: 0.15 }, seed: 42 });

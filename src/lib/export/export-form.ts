@@ -18,9 +18,13 @@ export const CORPUS_FORMATS: ExportFormat[] = ['kaldi', 'nemo', 'audiofolder', '
 export const RATES = [8000, 16000, 22050, 24000, 44100, 48000] as const;
 
 /** The dialog's fields as the person sets them (percentages for splits, dates as yyyy-mm-dd). */
+export const REVIEW_STATES = ['unreviewed', 'accepted', 'corrected', 'rejected'] as const;
+export type ReviewStateName = (typeof REVIEW_STATES)[number];
+
 export interface ExportForm {
 	format: ExportFormat;
-	reviewStates: string[];
+	statuses: string[];
+	reviewStates: ReviewStateName[];
 	dialectTagIds: string[];
 	withoutDialect: boolean;
 	speakerIds: string[];
@@ -40,6 +44,7 @@ export interface ExportForm {
 export function buildExportRequest(form: ExportForm, recordingId: string | null): CreateExportInput {
 	const filter: ExportFilter = {};
 	if (recordingId) filter.recordingIds = [recordingId];
+	if (form.statuses.length) filter.statuses = form.statuses;
 	if (form.reviewStates.length) filter.reviewStates = form.reviewStates;
 	if (form.dialectTagIds.length) filter.dialectTagIds = form.dialectTagIds;
 	if (form.withoutDialect) filter.withoutDialect = true;
