@@ -13,6 +13,7 @@ import { resolveMediaTools } from '../../server/media/ffmpeg.ts';
 import { browserGroup } from './groups/browser.ts';
 import { claimsGroup } from './groups/claims.ts';
 import { clipGroup } from './groups/clip.ts';
+import { exportGroup } from './groups/export.ts';
 import { importGroup } from './groups/import.ts';
 import { ingestGroup } from './groups/ingest.ts';
 import { metricsGroup } from './groups/metrics.ts';
@@ -23,7 +24,7 @@ import { passes, TARGETS } from './targets.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, exportGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;

@@ -28,6 +28,10 @@ export const TARGETS: Record<string, Target> = {
 	claim_p99_ms_1000c: { op: '<=', value: 50, unit: 'ms', issue: 8, what: 'Next task p99, 1,000 concurrent claimers on 4 app servers, one PostgreSQL' },
 	claims_per_s_1000c: { op: '>=', value: 0, unit: '/s', issue: 8, what: 'claims per second while 1,000 claimers drain 20,000 tasks (reported)' },
 	claim_duplicates: { op: '<=', value: 0, unit: '', issue: 8, what: 'tasks handed to two claimers (must be 0)' },
+	clip_export_ratio_10h: { op: '<=', value: 1.5, unit: '×', issue: 7, what: 'exporting clips of 10 h of segmented audio ÷ ffmpeg alone decoding the recording once' },
+	clip_export_x_realtime: { op: '>=', value: 200, unit: '×', issue: 7, what: 'clip export speed: seconds of clips per second of wall time' },
+	metadata_export_s_500k: { op: '<=', value: 10, unit: 's', issue: 7, what: 'exporting 500,000 segments from the database, slowest metadata format (CSV, JSONL, TextGrid, EAF, SRT, WebVTT)' },
+	metadata_export_rss_mb_500k: { op: '<=', value: 150, unit: 'MB', issue: 7, what: 'peak RSS growth of that export (streamed, flat memory)' },
 	import_textgrid_s_10k: { op: '<=', value: 2, unit: 's', issue: 7, what: 'import a 10,000-interval TextGrid: parse + preview + apply in one transaction (SQLite)' }
 };
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/schema.ts';
 import type { CorpusSegment } from '../interop/corpus.ts';
 import { DEFAULT_LAYER } from '../interop/model.ts';
-import { reviewExportFields, type ReviewLike } from '../review/accepted-version.ts';
+import { reviewExportFields, type ReviewExportFields, type ReviewLike, type ReviewableFields } from '../review/accepted-version.ts';
 import { toReviewDto } from '../review/review.mapper.ts';
 import { listReviewsOfSegments } from '../review/review.repository.ts';
 import type { ExportFilter } from './export.schemas.ts';
@@ -25,6 +25,7 @@ export interface ExportRow extends CorpusSegment {
 }
 
 type SegmentQuery = SelectQueryBuilder<Database, 'segment' | 'recording', object>;
+type SegmentOnlyQuery = SelectQueryBuilder<Database, 'segment', object>;
 
 /** Rows per query: large enough that paging costs little, small enough to keep memory flat. */
 const PAGE_SIZE = 2000;
@@ -35,7 +36,7 @@ const PAGE_SIZE = 2000;
  * the extra transcribers' versions for agreement metrics. Until the column exists every segment
  * is primary.
  */
-function primaryVariantOnly(query: SegmentQuery): SegmentQuery {
+function primaryVariantOnly(query: SegmentOnlyQuery): SegmentOnlyQuery {
 	return query;
 }
 
@@ -49,10 +50,9 @@ function transcriberExpression() {
 	return sql<string | null>`coalesce(segment.updated_by, segment.created_by)`;
 }
 
-/** The filter as conditions on segment ⋈ recording (project given). */
-export function applyExportFilter(query: SegmentQuery, projectId: string, filter: ExportFilter): SegmentQuery {
-	let q = primaryVariantOnly(query.where('recording.project_id', '=', projectId));
-	if (filter.recordingIds?.length) q = q.where('segment.recording_id', 'in', filter.recordingIds);
+/** The filter's conditions on the segment itself; the recording's (project, recordingIds) are the callers'. */
+function segmentConditions<Q extends SegmentQuery | SegmentOnlyQuery>(query: Q, filter: ExportFilter): Q {
+	let q = primaryVariantOnly(query as SegmentOnlyQuery);
 	if (filter.statuses?.length) q = q.where((eb) => eb(statusExpression(eb), 'in', filter.statuses!));
 	if (filter.dialectTagIds?.length || filter.withoutDialect) {
 		const tags = filter.dialectTagIds ?? [];
@@ -67,72 +67,101 @@ export function applyExportFilter(query: SegmentQuery, projectId: string, filter
 	if (filter.transcriberIds?.length) q = q.where(transcriberExpression(), 'in', filter.transcriberIds);
 	if (filter.from) q = q.where('segment.updated_at', '>=', filter.from);
 	if (filter.to) q = q.where('segment.updated_at', '<=', filter.to);
-	return q;
+	return q as Q;
+}
+
+/** The filter as conditions on segment ⋈ recording (project given): counts, aggregates, the recording list. */
+export function applyExportFilter(query: SegmentQuery, projectId: string, filter: ExportFilter): SegmentQuery {
+	let q = query.where('recording.project_id', '=', projectId);
+	if (filter.recordingIds?.length) q = q.where('segment.recording_id', 'in', filter.recordingIds);
+	return segmentConditions(q, filter);
 }
 
 function baseQuery(db: Db, projectId: string, filter: ExportFilter): SegmentQuery {
 	return applyExportFilter(db.selectFrom('segment').innerJoin('recording', 'recording.id', 'segment.recording_id'), projectId, filter);
 }
 
-function selectRows(query: SegmentQuery) {
-	return query
-		.leftJoin('speaker', 'speaker.id', 'segment.speaker_id')
-		.leftJoin('dialect_tag', 'dialect_tag.id', 'segment.dialect_tag_id')
-		.leftJoin('user as transcriber', (join) => join.on('transcriber.id', '=', transcriberExpression()))
+type After = { startMs: number; endMs: number; id: string };
+
+/**
+ * One page of one recording's selected segments after `after`, in (start, end, id) order: the
+ * recording equality and the start bound use segment_recording_start_index, so every page costs
+ * its own rows, never a scan of what came before. Speakers, tags and users are mapped in memory.
+ */
+function pageQuery(db: Db, recordingId: string, filter: ExportFilter, speaker: { id: string | null } | undefined, after: After | null) {
+	let q = segmentConditions(db.selectFrom('segment').where('segment.recording_id', '=', recordingId), filter);
+	if (speaker) q = speaker.id === null ? q.where('segment.speaker_id', 'is', null) : q.where('segment.speaker_id', '=', speaker.id);
+	if (after) {
+		const a = after;
+		q = q
+			.where('segment.start_ms', '>=', a.startMs)
+			.where((eb) =>
+				eb.or([
+					eb('segment.start_ms', '>', a.startMs),
+					eb.and([eb('segment.start_ms', '=', a.startMs), eb.or([eb('segment.end_ms', '>', a.endMs), eb.and([eb('segment.end_ms', '=', a.endMs), eb('segment.id', '>', a.id)])])])
+				])
+			);
+	}
+	return q
 		.select((eb) => [
 			'segment.id',
 			'segment.recording_id',
-			'recording.name as recording_name',
 			'segment.start_ms',
 			'segment.end_ms',
 			'segment.speaker_id',
-			'speaker.code as speaker_code',
-			'speaker.name as speaker_name',
-			'speaker.gender',
-			'speaker.age_band',
 			'segment.dialect_tag_id',
-			'dialect_tag.code as dialect_code',
-			'dialect_tag.name_en as dialect_name',
 			'segment.texts',
 			'segment.version',
 			statusExpression(eb).as('status'),
-			'transcriber.name as transcriber',
+			transcriberExpression().as('transcriber_id'),
 			'segment.origin',
 			'segment.updated_at'
-		]);
+		])
+		.orderBy('segment.start_ms')
+		.orderBy('segment.end_ms')
+		.orderBy('segment.id')
+		.limit(PAGE_SIZE);
 }
 
-type SelectedRow = Awaited<ReturnType<ReturnType<typeof selectRows>['execute']>>[number];
+type SelectedRow = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 
 interface ProjectRefs {
 	speakers: Map<string, { code: string; name: string; gender: string | null; age_band: string | null }>;
 	tags: Map<string, { code: string; name_en: string }>;
+	users: Map<string, string>;
 }
 
 /** The project's speakers and tags by id: a reviewer's correction may name others than the row's joins. */
 async function loadProjectRefs(db: Db, projectId: string): Promise<ProjectRefs> {
-	const [speakers, tags] = await Promise.all([
+	const [speakers, tags, users] = await Promise.all([
 		db.selectFrom('speaker').select(['id', 'code', 'name', 'gender', 'age_band']).where('project_id', '=', projectId).execute(),
-		db.selectFrom('dialect_tag').select(['id', 'code', 'name_en']).where('project_id', '=', projectId).execute()
+		db.selectFrom('dialect_tag').select(['id', 'code', 'name_en']).where('project_id', '=', projectId).execute(),
+		db.selectFrom('user').select(['id', 'name']).execute()
 	]);
-	return { speakers: new Map(speakers.map((s) => [s.id, s])), tags: new Map(tags.map((t) => [t.id, t])) };
+	return { speakers: new Map(speakers.map((s) => [s.id, s])), tags: new Map(tags.map((t) => [t.id, t])), users: new Map(users.map((u) => [u.id, u.name])) };
 }
 
 /** The row as exported: the accepted version's fields and the review columns (reviewExportFields). */
-function toExportRow(row: SelectedRow, reviews: ReviewLike[], refs: ProjectRefs, layerKey: string, reviewerName: (id: string | null) => string | null): ExportRow {
+/**
+ * reviewExportFields without any review: the accepted version is the original, so the CER is 0
+ * (null without text), computed without scoring the text against itself (most rows of most
+ * exports; scoring costs tens of µs a row).
+ */
+function unreviewedFields(original: ReviewableFields, layerKey: string): ReviewExportFields {
+	return { reviewState: 'unreviewed', reviewStage: 0, reviewerId: null, cer: (original.texts[layerKey] ?? '').trim() === '' ? null : 0, accepted: original };
+}
+
+function toExportRow(row: SelectedRow, recordingName: string, reviews: ReviewLike[], refs: ProjectRefs, layerKey: string, reviewerName: (id: string | null) => string | null): ExportRow {
 	const texts = JSON.parse(row.texts) as Record<string, string>;
-	const review = reviewExportFields(
-		{ startMs: row.start_ms, endMs: row.end_ms, speakerId: row.speaker_id, dialectTagId: row.dialect_tag_id, texts, version: Number(row.version) },
-		reviews,
-		{ layerKey }
-	);
+	const original = { startMs: row.start_ms, endMs: row.end_ms, speakerId: row.speaker_id, dialectTagId: row.dialect_tag_id, texts };
+	const review = reviews.length ? reviewExportFields({ ...original, version: Number(row.version) }, reviews, { layerKey }) : unreviewedFields(original, layerKey);
 	const a = review.accepted;
 	const speaker = a.speakerId ? refs.speakers.get(a.speakerId) : undefined;
 	const tag = a.dialectTagId ? refs.tags.get(a.dialectTagId) : undefined;
 	return {
 		id: row.id,
 		recordingId: row.recording_id,
-		recordingName: row.recording_name,
+		recordingName,
 		startMs: a.startMs,
 		endMs: a.endMs,
 		speakerId: a.speakerId,
@@ -149,7 +178,7 @@ function toExportRow(row: SelectedRow, reviews: ReviewLike[], refs: ProjectRefs,
 		reviewStage: review.reviewStage,
 		reviewer: reviewerName(review.reviewerId),
 		cer: review.cer === null ? null : Math.round(review.cer * 10_000) / 10_000,
-		transcriber: row.transcriber,
+		transcriber: row.transcriber_id ? (refs.users.get(row.transcriber_id) ?? null) : null,
 		origin: row.origin === 'machine' ? 'machine' : 'human',
 		updatedAt: row.updated_at
 	};
@@ -175,45 +204,31 @@ export async function* exportSegments(db: Db, options: ExportSegmentsOptions): A
 	const reviewed = await projectHasReviews(db, options.projectId);
 	const layerKey = options.layerKey ?? DEFAULT_LAYER;
 	const wanted = options.filter.reviewStates?.length ? new Set<string>(options.filter.reviewStates) : null;
-	let after: { recordingId: string; startMs: number; endMs: number; id: string } | null = null;
-	for (;;) {
-		let query = baseQuery(db, options.projectId, options.filter);
-		if (options.speaker) {
-			const speakerId = options.speaker.id;
-			query = speakerId === null ? query.where('segment.speaker_id', 'is', null) : query.where('segment.speaker_id', '=', speakerId);
-		}
-		if (after) {
-			const a = after;
-			query = query.where(
-				sql<boolean>`(segment.recording_id, segment.start_ms, segment.end_ms, segment.id) > (${a.recordingId}, ${a.startMs}, ${a.endMs}, ${a.id})`
-			);
-		}
-		const page = await selectRows(query)
-			.orderBy('segment.recording_id')
-			.orderBy('segment.start_ms')
-			.orderBy('segment.end_ms')
-			.orderBy('segment.id')
-			.limit(PAGE_SIZE)
-			.execute();
-		const reviewsBySegment = new Map<string, ReviewLike[]>();
-		const reviewers = new Map<string, string | null>();
-		if (reviewed && page.length) {
-			for (const r of await listReviewsOfSegments(db, page.map((p) => p.id))) {
-				const dto = toReviewDto(r);
-				if (dto.reviewerId) reviewers.set(dto.reviewerId, dto.reviewerName);
-				let list = reviewsBySegment.get(dto.segmentId);
-				if (!list) reviewsBySegment.set(dto.segmentId, (list = []));
-				list.push(dto);
+	const filter = options.speaker?.id ? { ...options.filter, speakerIds: [options.speaker.id] } : options.filter;
+	for (const recording of await exportRecordings(db, options.projectId, filter)) {
+		let after: After | null = null;
+		for (;;) {
+			const page = await pageQuery(db, recording.id, options.filter, options.speaker, after).execute();
+			const reviewsBySegment = new Map<string, ReviewLike[]>();
+			const reviewers = new Map<string, string | null>();
+			if (reviewed && page.length) {
+				for (const r of await listReviewsOfSegments(db, page.map((p) => p.id))) {
+					const dto = toReviewDto(r);
+					if (dto.reviewerId) reviewers.set(dto.reviewerId, dto.reviewerName);
+					let list = reviewsBySegment.get(dto.segmentId);
+					if (!list) reviewsBySegment.set(dto.segmentId, (list = []));
+					list.push(dto);
+				}
 			}
+			const reviewerName = (id: string | null) => (id ? (reviewers.get(id) ?? null) : null);
+			for (const row of page) {
+				const exported = toExportRow(row, recording.name, reviewsBySegment.get(row.id) ?? [], refs, layerKey, reviewerName);
+				if (!wanted || wanted.has(exported.reviewState ?? 'unreviewed')) yield exported;
+			}
+			if (page.length < PAGE_SIZE) break;
+			const last = page[page.length - 1];
+			after = { startMs: last.start_ms, endMs: last.end_ms, id: last.id };
 		}
-		const reviewerName = (id: string | null) => (id ? (reviewers.get(id) ?? null) : null);
-		for (const row of page) {
-			const exported = toExportRow(row, reviewsBySegment.get(row.id) ?? [], refs, layerKey, reviewerName);
-			if (!wanted || wanted.has(exported.reviewState ?? 'unreviewed')) yield exported;
-		}
-		if (page.length < PAGE_SIZE) return;
-		const last = page[page.length - 1];
-		after = { recordingId: last.recording_id, startMs: last.start_ms, endMs: last.end_ms, id: last.id };
 	}
 }
 
