@@ -208,7 +208,7 @@ export async function* exportSegments(db: Db, options: ExportSegmentsOptions): A
 	for (const recording of await exportRecordings(db, options.projectId, filter)) {
 		let after: After | null = null;
 		for (;;) {
-			const page = await pageQuery(db, recording.id, options.filter, options.speaker, after).execute();
+			const page: SelectedRow[] = await pageQuery(db, recording.id, options.filter, options.speaker, after).execute();
 			const reviewsBySegment = new Map<string, ReviewLike[]>();
 			const reviewers = new Map<string, string | null>();
 			if (reviewed && page.length) {
@@ -226,7 +226,7 @@ export async function* exportSegments(db: Db, options: ExportSegmentsOptions): A
 				if (!wanted || wanted.has(exported.reviewState ?? 'unreviewed')) yield exported;
 			}
 			if (page.length < PAGE_SIZE) break;
-			const last = page[page.length - 1];
+			const last: SelectedRow = page[page.length - 1];
 			after = { startMs: last.start_ms, endMs: last.end_ms, id: last.id };
 		}
 	}

@@ -123,7 +123,7 @@ export async function writeExport(deps: Pick<Deps, 'db' | 'storage' | 'media'>, 
 		await files.writeText('manifest.json', [`${JSON.stringify(manifest, null, 2)}\n`]);
 		await files.writeText('README.md', [writeExportReadme(manifest)]);
 	} finally {
-		await files.close();
+		files.close();
 	}
 	run.onProgress?.(1);
 	return {
@@ -349,7 +349,7 @@ async function writeCorpus(ctx: ExportContext): Promise<void> {
 	} else {
 		await files.writeChunks('', writeCommonVoiceTsv(withAudio(streamRows(ctx)), { layer, stats }));
 	}
-	await files.close();
+	files.close();
 	await cutter.finish();
 }
 
