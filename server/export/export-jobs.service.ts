@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueJob } from '../jobs/jobs.repository.ts';
 import { AppError } from '../lib/errors.ts';
@@ -34,10 +35,10 @@ export async function checkExportRequest(deps: Pick<Deps, 'db'>, projectId: stri
 	return counted;
 }
 
-/** Queues an export: its row and its job in one transaction, then wakes the worker pool. */
+/** Queues an export: its row, its job and its audit entry in one transaction, then wakes the worker pool. */
 export async function createExportJob(deps: Pick<Deps, 'db' | 'notifyJobs'>, options: { projectId: string; input: CreateExportInput; userId: string | null }) {
 	const { db } = deps;
-	await checkExportRequest(deps, options.projectId, options.input);
+	const counted = await checkExportRequest(deps, options.projectId, options.input);
 	const id = newId();
 	await db.transaction().execute(async (trx) => {
 		await insertExportJob(trx, {
@@ -49,6 +50,13 @@ export async function createExportJob(deps: Pick<Deps, 'db' | 'notifyJobs'>, opt
 			created_by: options.userId
 		});
 		await enqueueJob(trx, { kind: EXPORT_JOB_KIND, payload: { exportId: id } });
+		await audit(trx, {
+			projectId: options.projectId,
+			actorId: options.userId,
+			action: 'export.create',
+			target: { type: 'export', id },
+			details: { format: options.input.format, filter: options.input.filter, segments: counted.segments, recordings: counted.recordings }
+		});
 	});
 	deps.notifyJobs();
 	const row = await findExportJob(db, id);

@@ -149,6 +149,9 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		const job = await runExport({ format: 'textgrid', filter: { recordingIds: [recordingId] } });
 		expect(job.summary).toMatchObject({ segments: SEGMENTS.length, recordings: 1 });
 		expect(job.progress).toBe(1);
+		const entry = await ctx.deps.db.selectFrom('audit_log').select(['actor_id', 'project_id', 'target_id', 'details']).where('action', '=', 'export.create').where('target_id', '=', job.id).executeTakeFirstOrThrow();
+		expect(entry).toMatchObject({ actor_id: admin.id, project_id: project.id });
+		expect(JSON.parse(entry.details)).toMatchObject({ format: 'textgrid', filter: { recordingIds: [recordingId] }, segments: SEGMENTS.length });
 		const { out, names } = await download(job);
 		expect(names.sort()).toEqual(['README.md', 'manifest.json', '录音 一.TextGrid']);
 		const file = path.join(out, '录音 一.TextGrid');
