@@ -31,13 +31,12 @@ type SegmentOnlyQuery = SelectQueryBuilder<Database, 'segment', object>;
 const PAGE_SIZE = 2000;
 
 /**
- * Only the primary transcription of each window. Double transcription (issue 8, tasks) adds
- * `segment.variant`; variant 0 is the one the editor, imports and exports work on, the others are
- * the extra transcribers' versions for agreement metrics. Until the column exists every segment
- * is primary.
+ * Only the primary transcription of each window. With double transcription (issue 8, tasks) a
+ * window has segments of variants 0..N-1; variant 0 is the one the editor, imports and exports work
+ * on, the others are the extra transcribers' versions for agreement metrics.
  */
 function primaryVariantOnly(query: SegmentOnlyQuery): SegmentOnlyQuery {
-	return query;
+	return query.where('segment.variant', '=', 0);
 }
 
 /** The workflow state a segment is filtered by (and exported in `status`). */

@@ -321,11 +321,16 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		expect(corrected[0].cer as number).toBeGreaterThan(0.1);
 		expect(corrected[0].cer as number).toBeLessThan(0.25);
 
+		// A second transcriber's version of a window (variant 1) is not exported.
+		await ctx.deps.db.insertInto('segment').values({ id: newId(), recording_id: recordingId, start_ms: 6000, end_ms: 7777, speaker_id: speakers.B, dialect_tag_id: null, texts: JSON.stringify({ transcript: '另一个版本' }), status: 'transcribed', version: 1, variant: 1, created_by: transcriber.id, created_at: nowIso(), updated_by: null, updated_at: nowIso() }).execute();
+
 		const jsonl = await download(await runExport({ format: 'jsonl', filter: { transcriberIds: [transcriber.id], from: '2000-01-01T00:00:00.000Z' } }));
 		const records = read(jsonl.out, 'segments.jsonl').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 		expect(records).toHaveLength(SEGMENTS.length + 1);
 		expect(records[0]).toMatchObject({ status: 'transcribed', review_state: 'unreviewed', review_stage: 0, reviewer: null, cer: 0 });
 		expect(records.every((r) => typeof r.transcriber === 'string')).toBe(true);
+		expect(records.some((r) => r.text_transcript === '另一个版本')).toBe(false);
+		await ctx.deps.db.deleteFrom('segment').where('variant', '=', 1).execute();
 		await ctx.deps.db.deleteFrom('segment_review').execute();
 	});
 
