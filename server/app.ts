@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { auditRoutes, projectAuditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
 import { requireSession, type AuthEnv } from './auth/auth.middleware.ts';
 import type { Deps } from './deps.ts';
 import { AppError, apiError } from './lib/errors.ts';
@@ -66,6 +67,7 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))
 		.route('/projects/:projectId/qa-batches', projectQaRoutes(deps))
 		.route('/projects/:projectId/audit', projectAuditRoutes(deps))
+		.route('/projects/:projectId/dashboard', dashboardRoutes(deps))
 		.route('/admin/audit', auditRoutes(deps))
 		.route('/projects/:projectId/tasks', projectTasksRoutes(deps))
 		.route('/projects/:projectId/exports', projectExportsRoutes(deps))

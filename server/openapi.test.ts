@@ -100,7 +100,9 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			['put', '/api/projects/{projectId}/review-settings'],
 			['get', '/api/projects/{projectId}/audit'],
 			['get', '/api/projects/{projectId}/audit/csv'],
-			['get', '/api/projects/{projectId}/audit/filters']
+			['get', '/api/projects/{projectId}/audit/filters'],
+			['get', '/api/projects/{projectId}/dashboard'],
+			['get', '/api/projects/{projectId}/dashboard/csv/{table}']
 		] as const;
 		type Op = { responses: Record<string, { description: string }>; description?: string; 'x-capability'?: string };
 		for (const [method, path] of settings) {

@@ -37,7 +37,9 @@ export const AUDIT_ACTIONS = [
 	'task.transition',
 	'task.gold',
 	'review.decision',
+	'review.sample',
 	'review.batch',
+	'review.settings',
 	'export.create'
 ] as const;
 

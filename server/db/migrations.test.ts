@@ -5,7 +5,10 @@ import type { Role } from './schema.ts';
 import { DB_KINDS, createTestDb } from '../test/db.ts';
 
 const EXPECTED_TABLES = [
+	'activity_bucket',
 	'audit_log',
+	'dashboard_category_daily',
+	'dashboard_daily',
 	'dialect_tag',
 	'export_job',
 	'instance_setup',

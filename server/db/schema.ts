@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * The database as the code sees it, kept in step with migrations/.
@@ -32,6 +32,9 @@ export interface Database {
 	audit_log: AuditLogTable;
 	task: TaskTable;
 	task_event: TaskEventTable;
+	dashboard_daily: DashboardDailyTable;
+	dashboard_category_daily: DashboardCategoryDailyTable;
+	activity_bucket: ActivityBucketTable;
 }
 
 export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
@@ -414,6 +417,48 @@ export interface TaskEventTable {
 	user_id: string | null;
 	at: string;
 	note: string;
+type Counter = ColumnType<number, number | undefined, number>;
+
+/**
+ * Dashboard figures per project, UTC day (`2026-12-18`), person and dialect tag ('' for none),
+ * maintained on write by server/dashboard/dashboard-facts.ts: each write adds its change.
+ */
+export interface DashboardDailyTable {
+	project_id: string;
+	day: string;
+	user_id: string;
+	dialect_tag_id: string;
+	segments: Counter;
+	segmented_ms: Counter;
+	transcribed: Counter;
+	transcribed_ms: Counter;
+	/** Working time: 5-minute spans with a saved edit (activity_bucket), in minutes. */
+	active_minutes: Counter;
+	reviewed: Counter;
+	reviewed_ms: Counter;
+	accepted: Counter;
+	accepted_ms: Counter;
+	corrected: Counter;
+	rejected: Counter;
+	/** Characters of the reviewer's text and the transcriber's errors against it (CER = char_errors / ref_chars). */
+	ref_chars: Counter;
+	char_errors: Counter;
+}
+
+/** Error categories named by reviewers, per project, day and transcriber. */
+export interface DashboardCategoryDailyTable {
+	project_id: string;
+	day: string;
+	user_id: string;
+	category: string;
+	count: Counter;
+}
+
+/** A 5-minute span (its start, ISO) in which someone saved an edit in a project. */
+export interface ActivityBucketTable {
+	project_id: string;
+	user_id: string;
+	bucket: string;
 }
 
 export type User = Selectable<UserTable>;

@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { audit } from '../audit/audit.ts';
+import { recordRecordingDeletion } from '../dashboard/dashboard-facts.ts';
 import type { Db } from '../db/connection.ts';
 import type { Deps } from '../deps.ts';
 import { deleteJobsForRecording, enqueueJob } from '../jobs/jobs.repository.ts';
@@ -148,6 +149,7 @@ export async function deleteRecording(deps: Deps, id: string, actorId: string | 
 	const deleted = await db.transaction().execute(async (trx) => {
 		await deleteJobsForRecording(trx, id);
 		await deleteRecordingRevisions(trx, id);
+		await recordRecordingDeletion(trx, { recordingId: id, projectId: row.project_id, userId: actorId });
 		if (!(await deleteRecordingRow(trx, id))) return false;
 		// The segments' history goes with the recording, so the entry says how much went.
 		const details = { name: row.name, sha256: row.sha256, segments: Number(row.segment_count) };

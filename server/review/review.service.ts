@@ -1,4 +1,5 @@
 import { audit } from '../audit/audit.ts';
+import { recordReviewDecision } from '../dashboard/dashboard-facts.ts';
 import type { Db } from '../db/connection.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
 import { apiError, type ApiErrorBody } from '../lib/errors.ts';
@@ -191,6 +192,19 @@ export async function submitReview(
 			action: 'review.decision',
 			target: { type: 'review', id },
 			details: { segmentId, recordingId: row.recording_id, taskId: input.taskId ?? null, stage, decision: input.decision, categories: input.categories, corrected }
+		});
+		const layer = await primaryLayerKey(trx, access.projectId);
+		const original = segment.texts[layer] ?? '';
+		await recordReviewDecision(trx, {
+			projectId: access.projectId,
+			transcriberId: row.updated_by ?? row.created_by,
+			tagId: row.dialect_tag_id,
+			categories: input.categories,
+			durationMs: row.end_ms - row.start_ms,
+			decision: input.decision,
+			original,
+			reviewed: corrected?.texts?.[layer] ?? original,
+			finalStage: stage === settings.stages.length
 		});
 		const all = (await listSegmentReviews(trx, segmentId)).map(toReviewDto);
 		return { ok: true as const, review: all.find((r) => r.id === id)!, entry: toReviewEntry(segment, all) };

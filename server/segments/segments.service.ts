@@ -1,3 +1,4 @@
+import { recordSegmentWrite } from '../dashboard/dashboard-facts.ts';
 import type { Db } from '../db/connection.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
 import type { Segment, SegmentOrigin } from '../db/schema.ts';
@@ -197,6 +198,7 @@ async function replayOf(db: Db, id: string, recordingId: string) {
  */
 export async function insertNewSegment(trx: Db, row: Segment, userId: string | null): Promise<SegmentDto | null> {
 	if (!(await insertSegment(trx, row))) return null;
+	await recordSegmentWrite(trx, { recordingId: row.recording_id, before: null, after: row, userId });
 	const segment = toSegmentDto(row);
 	await insertRevision(trx, {
 		segmentId: row.id,
@@ -217,6 +219,7 @@ export async function insertNewSegment(trx: Db, row: Segment, userId: string | n
 export async function writeSegmentUpdate(trx: Db, current: Segment, next: Segment, userId: string | null): Promise<SegmentDto | null> {
 	const { id: _id, recording_id: _r, created_by: _cb, created_at: _ca, ...fields } = next;
 	if (!(await updateSegmentIfVersion(trx, current.id, current.version, fields))) return null;
+	await recordSegmentWrite(trx, { recordingId: current.recording_id, before: current, after: next, userId });
 	const segment = toSegmentDto(next);
 	await insertRevision(trx, {
 		segmentId: current.id,
@@ -236,6 +239,7 @@ export async function writeSegmentUpdate(trx: Db, current: Segment, next: Segmen
  */
 export async function removeSegment(trx: Db, current: Segment, userId: string | null): Promise<boolean> {
 	if (!(await deleteSegmentIfVersion(trx, current.id, current.version))) return false;
+	await recordSegmentWrite(trx, { recordingId: current.recording_id, before: current, after: null, userId });
 	await insertRevision(trx, {
 		segmentId: current.id,
 		recordingId: current.recording_id,
@@ -446,6 +450,7 @@ export async function restoreSegment(
 			const latest = await findSegment(trx, id);
 			return latest ? conflict(latest) : notFound('Segment');
 		}
+		await recordSegmentWrite(trx, { recordingId: recording.id, before: current ?? null, after: next, userId });
 		const segment = toSegmentDto(next);
 		await insertRevision(trx, {
 			segmentId: id,
