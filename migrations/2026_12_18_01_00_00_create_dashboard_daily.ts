@@ -49,6 +49,45 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('bucket', 'text', (col) => col.notNull())
 		.addPrimaryKeyConstraint('activity_bucket_pk', ['project_id', 'user_id', 'bucket'])
 		.execute();
+	await backfillSegments(db);
+}
+
+/**
+ * Counts the segments already there, on the day each was created and for who created it (what
+ * the write path would have counted). Reviews and working time before this migration are not
+ * reconstructed. Read in pages, so a large install does not load every segment at once.
+ */
+async function backfillSegments(db: Kysely<any>) {
+	const totals = new Map<string, { project_id: string; day: string; user_id: string; dialect_tag_id: string; segments: number; segmented_ms: number; transcribed: number; transcribed_ms: number }>();
+	let after = '';
+	for (;;) {
+		const rows: { id: string; project_id: string; start_ms: number; end_ms: number; texts: string; dialect_tag_id: string | null; created_by: string | null; created_at: string }[] = await db
+			.selectFrom('segment as s')
+			.innerJoin('recording as r', 'r.id', 's.recording_id')
+			.select(['s.id', 'r.project_id', 's.start_ms', 's.end_ms', 's.texts', 's.dialect_tag_id', 's.created_by', 's.created_at'])
+			.where('s.id', '>', after)
+			.orderBy('s.id')
+			.limit(5000)
+			.execute();
+		for (const row of rows) {
+			const key = [row.project_id, row.created_at.slice(0, 10), row.created_by ?? '', row.dialect_tag_id ?? ''];
+			const id = key.join('|');
+			const acc = totals.get(id) ?? { project_id: key[0], day: key[1], user_id: key[2], dialect_tag_id: key[3], segments: 0, segmented_ms: 0, transcribed: 0, transcribed_ms: 0 };
+			const ms = Number(row.end_ms) - Number(row.start_ms);
+			const transcribed = Object.values(JSON.parse(row.texts) as Record<string, unknown>).some((t) => typeof t === 'string' && t.trim() !== '');
+			acc.segments += 1;
+			acc.segmented_ms += ms;
+			if (transcribed) {
+				acc.transcribed += 1;
+				acc.transcribed_ms += ms;
+			}
+			totals.set(id, acc);
+		}
+		if (rows.length < 5000) break;
+		after = rows[rows.length - 1].id;
+	}
+	const values = [...totals.values()];
+	for (let i = 0; i < values.length; i += 500) await db.insertInto('dashboard_daily').values(values.slice(i, i + 500)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -14,6 +14,7 @@ import { browserGroup } from './groups/browser.ts';
 import { claimsGroup } from './groups/claims.ts';
 import { clipGroup } from './groups/clip.ts';
 import { exportGroup } from './groups/export.ts';
+import { dashboardGroup } from './groups/dashboard.ts';
 import { importGroup } from './groups/import.ts';
 import { ingestGroup } from './groups/ingest.ts';
 import { metricsGroup } from './groups/metrics.ts';
@@ -25,6 +26,7 @@ import { passes, TARGETS } from './targets.ts';
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, exportGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, dashboardGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;

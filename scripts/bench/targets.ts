@@ -32,6 +32,8 @@ export const TARGETS: Record<string, Target> = {
 	clip_export_x_realtime: { op: '>=', value: 200, unit: '×', issue: 7, what: 'clip export speed: seconds of clips per second of wall time' },
 	metadata_export_s_500k: { op: '<=', value: 10, unit: 's', issue: 7, what: 'exporting 500,000 segments from the database, slowest metadata format (CSV, JSONL, TextGrid, EAF, SRT, WebVTT)' },
 	metadata_export_rss_mb_500k: { op: '<=', value: 150, unit: 'MB', issue: 7, what: 'peak growth of anonymous RSS during one metadata export (streamed, flat memory)' },
+	dashboard_max_ms_sqlite_500k: { op: '<=', value: 300, unit: 'ms', issue: 8, what: 'slowest dashboard query, 1,000 recordings / 500,000 segments / 20,000 tasks (SQLite)' },
+	dashboard_max_ms_postgres_500k: { op: '<=', value: 300, unit: 'ms', issue: 8, what: 'slowest dashboard query, same project (PostgreSQL)' },
 	import_textgrid_s_10k: { op: '<=', value: 2, unit: 's', issue: 7, what: 'import a 10,000-interval TextGrid: parse + preview + apply in one transaction (SQLite)' }
 };
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connection.ts';
+import { dbKindOf, type Db } from '../db/connection.ts';
 import type { DayRange } from './dashboard.repository.ts';
 
 const hasTaskTables = new WeakMap<Db, Promise<boolean>>();
@@ -11,13 +11,22 @@ const hasTaskTables = new WeakMap<Db, Promise<boolean>>();
 function tasksAvailable(db: Db): Promise<boolean> {
 	let known = hasTaskTables.get(db);
 	if (!known) {
-		known = db.introspection.getTables().then((tables) => {
-			const names = new Set(tables.map((t) => t.name));
-			return names.has('task') && names.has('task_event');
-		});
+		known = hasTables(db, ['task', 'task_event']);
 		hasTaskTables.set(db, known);
 	}
 	return known;
+}
+
+/** Whether the tables exist where this connection looks (PostgreSQL: its search_path, not any schema). */
+export async function hasTables(db: Db, names: string[]): Promise<boolean> {
+	for (const name of names) {
+		const found =
+			dbKindOf(db) === 'postgres'
+				? (await sql<{ t: string | null }>`select to_regclass(${name})::text as t`.execute(db)).rows[0]?.t
+				: (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${name}`.execute(db)).rows[0]?.name;
+		if (!found) return false;
+	}
+	return true;
 }
 
 /** Tasks per state, lapsed leases per day, and each person's errors on gold tasks. */

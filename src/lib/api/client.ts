@@ -8,6 +8,7 @@ import type {
 	AuditPage,
 	AuditQuery,
 	CreateExportInput,
+	Dashboard,
 	CreateProjectInput,
 	ExportChoices,
 	ExportCount,
@@ -180,6 +181,9 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 		exportChoices: (projectId: string) => okJson<ExportChoices>(api.projects[':projectId'].exports.choices.$get({ param: { projectId } })),
 		countExport: (projectId: string, filter: ExportFilter) =>
 			okJson<ExportCount>(api.projects[':projectId'].exports.count.$post({ param: { projectId }, json: { filter } })),
+		/** A project's dashboard; filters `from`/`to` (days) and `user` (one transcriber's quality). */
+		getDashboard: (projectId: string, filters: { from?: string; to?: string; user?: string }) =>
+			okJson<Dashboard>(api.projects[':projectId'].dashboard.$get({ param: { projectId }, query: filters })),
 		/** The FYPK peaks file; ApiError 409 `not_ready` while the recording is processing. */
 		getPeaks: async (id: string, init?: RequestInit) => {
 			const res = await api.recordings[':id'].peaks.$get({ param: { id } }, { init });
@@ -201,6 +205,12 @@ export function auditCsvUrl(projectId: string | null, filters: Record<string, st
 	const base = projectId === null ? '/api/admin/audit/csv' : `/api/projects/${encodeURIComponent(projectId)}/audit/csv`;
 	const query = new URLSearchParams(filters).toString();
 	return query ? `${base}?${query}` : base;
+}
+
+/** One dashboard table as CSV, with the page's filters. */
+export function dashboardCsvUrl(projectId: string, table: string, filters: Record<string, string>): string {
+	const query = new URLSearchParams(filters).toString();
+	return `/api/projects/${encodeURIComponent(projectId)}/dashboard/csv/${table}${query ? `?${query}` : ''}`;
 }
 
 export const recordingUrls = {

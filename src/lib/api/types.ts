@@ -48,6 +48,8 @@ export type AuditFilterChoices = InferResponseType<A['projects'][':projectId']['
 /** The audit view's filters and paging, as the query string carries them. */
 export type AuditQuery = NonNullable<InferRequestType<ProjectAudit>['query']>;
 
+export type Dashboard = InferResponseType<A['projects'][':projectId']['dashboard']['$get'], 200>;
+
 /** `{ error: { code, message, …details } }`, the body of every failed /api call (server/lib/errors.ts). */
 export type { ApiErrorBody } from '$server/lib/errors';
 
