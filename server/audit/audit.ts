@@ -37,9 +37,7 @@ export const AUDIT_ACTIONS = [
 	'task.transition',
 	'task.gold',
 	'review.decision',
-	'review.sample',
 	'review.batch',
-	'review.settings',
 	'export.create'
 ] as const;
 

@@ -417,6 +417,8 @@ export interface TaskEventTable {
 	user_id: string | null;
 	at: string;
 	note: string;
+}
+
 type Counter = ColumnType<number, number | undefined, number>;
 
 /**

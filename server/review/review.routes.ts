@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { audit } from '../audit/audit.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import { audit, changedFields } from '../audit/audit.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
