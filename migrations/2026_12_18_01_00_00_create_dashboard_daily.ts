@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 
 /**
  * Pre-aggregated dashboard figures, maintained on write (server/dashboard/dashboard-facts.ts) so
- * every dashboard query reads a few thousand rows instead of scanning 500,000 segments. One row
- * per project, UTC day, person and dialect tag ('' when none): each write adds its change
- * (created +1, deleted −1, a segment retagged moves its hours), so sums over rows are current totals.
+ * every dashboard query reads a few thousand rows instead of scanning 500,000 segments. Roll-up
+ * rows per project and UTC day: for everyone and every tag (user and tag '*'), per person (tag
+ * '*') and per dialect tag (user '*'); '' is nobody / no tag. Each write adds its change (created
+ * +1, deleted −1, a segment retagged moves its hours), so sums over rows are current totals.
  */
 export async function up(db: Kysely<any>): Promise<void> {
 	const counters = [
@@ -30,6 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('dialect_tag_id', 'text', (col) => col.notNull());
 	for (const name of counters) table = table.addColumn(name, 'bigint', (col) => col.notNull().defaultTo(0));
 	await table.addPrimaryKeyConstraint('dashboard_daily_pk', ['project_id', 'day', 'user_id', 'dialect_tag_id']).execute();
+	// Each query reads one roll-up level ('*' = everyone / every tag): the project's days, the people, the tags.
+	await db.schema.createIndex('dashboard_daily_user_index').on('dashboard_daily').columns(['project_id', 'user_id', 'dialect_tag_id', 'day']).execute();
+	await db.schema.createIndex('dashboard_daily_tag_index').on('dashboard_daily').columns(['project_id', 'dialect_tag_id', 'user_id', 'day']).execute();
 
 	await db.schema
 		.createTable('dashboard_category_daily')
@@ -86,7 +90,20 @@ async function backfillSegments(db: Kysely<any>) {
 		if (rows.length < 5000) break;
 		after = rows[rows.length - 1].id;
 	}
-	const values = [...totals.values()];
+	// The same three roll-ups the write path keeps (server/dashboard/dashboard-facts.ts rollupKeys).
+	const rolled = new Map<string, typeof totals extends Map<string, infer V> ? V : never>();
+	for (const row of totals.values()) {
+		for (const [user_id, dialect_tag_id] of [['*', '*'], [row.user_id, '*'], ['*', row.dialect_tag_id]]) {
+			const id = [row.project_id, row.day, user_id, dialect_tag_id].join('|');
+			const acc = rolled.get(id) ?? { ...row, user_id, dialect_tag_id, segments: 0, segmented_ms: 0, transcribed: 0, transcribed_ms: 0 };
+			acc.segments += row.segments;
+			acc.segmented_ms += row.segmented_ms;
+			acc.transcribed += row.transcribed;
+			acc.transcribed_ms += row.transcribed_ms;
+			rolled.set(id, acc);
+		}
+	}
+	const values = [...rolled.values()];
 	for (let i = 0; i < values.length; i += 500) await db.insertInto('dashboard_daily').values(values.slice(i, i + 500)).execute();
 }
 

@@ -94,9 +94,13 @@ function logBranch(db: Db, filter: AuditFilter, cursor: AuditCursor | undefined,
 
 /** Segment edits as audit entries, straight from segment_revision (no second copy is written). */
 function revisionBranch(db: Db, filter: AuditFilter, cursor: AuditCursor | undefined, limit: number) {
+	// CROSS JOIN keeps segment_revision the outer loop on SQLite (its planner would otherwise start
+	// from the project's recordings and sort all their revisions): the time index is then walked
+	// newest first and the scan stops after `limit` rows. PostgreSQL plans it as the inner join it is.
 	let qb = db
 		.selectFrom('segment_revision as r')
-		.innerJoin('recording as rec', 'rec.id', 'r.recording_id')
+		.crossJoin('recording as rec')
+		.whereRef('rec.id', '=', 'r.recording_id')
 		.select([
 			'r.id',
 			'rec.project_id',

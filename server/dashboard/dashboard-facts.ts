@@ -7,8 +7,9 @@ import { scoreTexts } from '../metrics/score.ts';
 /**
  * The dashboard's pre-aggregated figures, kept up to date by the writes themselves (in their
  * transaction): every segment write and every review decision adds its change to one row of
- * dashboard_daily per (project, UTC day, person, dialect tag). The dashboards then sum a few
- * thousand rows instead of scanning every segment, whatever the size of the project.
+ * dashboard_daily's roll-ups per (project, UTC day) for everyone, for each person and for each
+ * dialect tag (rollupKeys). The dashboards then read a few thousand rows by index instead of
+ * scanning every segment, whatever the size of the project.
  *
  * Attribution: segment figures go to the person who made the change, on the day they made it
  * (a deletion takes its hours back on the day of the deletion), so a day's figure is the net
@@ -77,8 +78,29 @@ export function segmentDeltas(before: SegmentShape | null, after: SegmentShape |
 		.filter((d) => Object.keys(d.counters).length > 0);
 }
 
-/** Adds `counters` to the row of (project, day, user, tag), creating it at zero first. */
+/** Stands for "everyone" or "every tag" in a roll-up row's user_id or dialect_tag_id. */
+export const ALL = '*';
+
+/**
+ * The roll-up rows one change lands in: the project's day (everyone, every tag), the person's day
+ * (every tag) and the tag's day (everyone). Each dashboard query then reads one level only, by an
+ * index range: the project's days, the people, or the tags, never every person × tag × day.
+ */
+export function rollupKeys(key: { userId: string; tagId: string }): { userId: string; tagId: string }[] {
+	return [
+		{ userId: ALL, tagId: ALL },
+		{ userId: key.userId, tagId: ALL },
+		{ userId: ALL, tagId: key.tagId }
+	];
+}
+
+/** Adds `counters` to the roll-ups of (project, day, user, tag) (rollupKeys). */
 export async function addCounters(db: Db, key: { projectId: string; day: string; userId: string; tagId: string }, counters: Counters) {
+	for (const level of rollupKeys(key)) await addToRow(db, { ...key, ...level }, counters);
+}
+
+/** Adds `counters` to one row of dashboard_daily, creating it at zero first. */
+async function addToRow(db: Db, key: { projectId: string; day: string; userId: string; tagId: string }, counters: Counters) {
 	const entries = Object.entries(counters).filter(([, v]) => v) as [DashboardCounter, number][];
 	if (entries.length === 0) return;
 	const values = Object.fromEntries(entries);

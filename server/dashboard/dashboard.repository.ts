@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.ts';
+import { ALL } from './dashboard-facts.ts';
 
 /** Days (UTC, `YYYY-MM-DD`) a dashboard looks at; both ends inclusive, either open. */
 export interface DayRange {
@@ -20,6 +21,8 @@ function daily(db: Db, projectId: string, range: DayRange) {
 /** Per day: hours segmented, transcribed, reviewed and accepted (net changes of the day). */
 export function progressByDay(db: Db, projectId: string, range: DayRange) {
 	return daily(db, projectId, range)
+		.where('user_id', '=', ALL)
+		.where('dialect_tag_id', '=', ALL)
 		.select([
 			'day',
 			sum('segments').as('segments'),
@@ -39,7 +42,8 @@ export function progressByDay(db: Db, projectId: string, range: DayRange) {
 /** Per person: audio transcribed, working time, review outcomes of their work and its errors. */
 export function transcriberTotals(db: Db, projectId: string, range: DayRange) {
 	const totals = daily(db, projectId, range)
-		.where('user_id', '<>', '')
+		.where('dialect_tag_id', '=', ALL)
+		.where('user_id', 'not in', [ALL, ''])
 		.select([
 			'user_id',
 			sum('segments').as('segments'),
@@ -68,7 +72,8 @@ export function transcriberTotals(db: Db, projectId: string, range: DayRange) {
 /** Per day (and person, when `userId` is given): the review errors and rejections of the work reviewed that day. */
 export function qualityByDay(db: Db, projectId: string, range: DayRange, userId?: string) {
 	return daily(db, projectId, range)
-		.$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId!))
+		.where('user_id', '=', userId ?? ALL)
+		.where('dialect_tag_id', '=', ALL)
 		.select(['day', sum('reviewed').as('reviewed'), sum('rejected').as('rejected'), sum('corrected').as('corrected'), sum('ref_chars').as('ref_chars'), sum('char_errors').as('char_errors')])
 		.groupBy('day')
 		.having(sql<number>`sum(reviewed)`, '>', 0)
@@ -94,6 +99,8 @@ export function categoriesByDay(db: Db, projectId: string, range: DayRange, user
 /** Per dialect tag ('' for segments without one): counts, hours and review outcomes. */
 export function dialectTotals(db: Db, projectId: string, range: DayRange) {
 	const totals = daily(db, projectId, range)
+		.where('user_id', '=', ALL)
+		.where('dialect_tag_id', '<>', ALL)
 		.select([
 			'dialect_tag_id',
 			sum('segments').as('segments'),

@@ -422,8 +422,9 @@ export interface TaskEventTable {
 type Counter = ColumnType<number, number | undefined, number>;
 
 /**
- * Dashboard figures per project, UTC day (`2026-12-18`), person and dialect tag ('' for none),
- * maintained on write by server/dashboard/dashboard-facts.ts: each write adds its change.
+ * Dashboard figures per project and UTC day (`2026-12-18`), rolled up for everyone (user and tag
+ * '*'), per person (tag '*') and per dialect tag (user '*'; '' is nobody / no tag), maintained on
+ * write by server/dashboard/dashboard-facts.ts: each write adds its change.
  */
 export interface DashboardDailyTable {
 	project_id: string;

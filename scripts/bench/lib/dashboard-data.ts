@@ -4,6 +4,7 @@ import {
 	ACTIVITY_BUCKET_MINUTES,
 	DASHBOARD_COUNTERS,
 	reviewCounters,
+	rollupKeys,
 	segmentDeltas,
 	type Counters
 } from '../../../server/dashboard/dashboard-facts.ts';
@@ -49,7 +50,8 @@ async function insertChunks(db: Db, table: string, rows: Record<string, unknown>
  * A project at dashboard scale, written straight into the tables (the write path would take an
  * hour): recordings, segments with their create (and some update) revisions, review decisions,
  * tasks with their events when the queue's tables exist, and the dashboard's pre-aggregated rows
- * computed with the same functions the write path calls (segmentDeltas, reviewCounters), so the
+ * computed with the same functions the write path calls (segmentDeltas, reviewCounters,
+ * rollupKeys), so the
  * figures are what the app would have maintained.
  */
 export async function generateDashboardProject(db: Db, scale: DashboardScale, log: (line: string) => void) {
@@ -81,7 +83,10 @@ export async function generateDashboardProject(db: Db, scale: DashboardScale, lo
 	await insertChunks(db, 'user', [...transcribers, ...reviewers]);
 
 	const daily = new Map<string, Record<string, unknown> & Counters>();
-	const add = (day: string, userId: string, tagId: string, counters: Counters) => {
+	const add = (day: string, user: string, tag: string, counters: Counters) => {
+		for (const level of rollupKeys({ userId: user, tagId: tag })) addRow(day, level.userId, level.tagId, counters);
+	};
+	const addRow = (day: string, userId: string, tagId: string, counters: Counters) => {
 		const key = `${day}|${userId}|${tagId}`;
 		let row = daily.get(key);
 		if (!row) {
