@@ -25,8 +25,7 @@ import { passes, TARGETS } from './targets.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
-const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, exportGroup];
-const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, dashboardGroup];
+const GROUPS: BenchGroup[] = [ingestGroup, clipGroup, savesGroup, browserGroup, metricsGroup, importGroup, claimsGroup, exportGroup, dashboardGroup];
 
 interface GroupOutcome {
 	group: BenchGroup;
