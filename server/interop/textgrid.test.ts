@@ -170,15 +170,13 @@ describe(readTextGrid.name, () => {
 		expect(() => readTextGrid(Buffer.from(text))).toThrow(message);
 	});
 
-	it('parses a 10,000-interval TextGrid well under 2 s', async () => {
+	// Its speed is measured by `npm run bench -- import` (import_textgrid_s_10k), not asserted here.
+	it('parses a 10,000-interval TextGrid', async () => {
 		const segments = Array.from({ length: 10_000 }, (_, i) => seg(i * 1000, i * 1000 + 900, 'A', `第${i}句 "q"`));
 		const text = await collect(writeTextGrid({ segments }, { durationMs: 10_000_000, statusTier: false }));
 		const bytes = Buffer.from(text);
-		const started = performance.now();
 		const doc = readTextGrid(bytes);
-		const ms = performance.now() - started;
 		expect(doc.segments).toHaveLength(10_000);
-		console.info(`import_textgrid_s_10k: ${(ms / 1000).toFixed(3)} s for ${bytes.length} bytes`);
-		expect(ms).toBeLessThan(500);
+		expect(doc.segments[9_999]).toMatchObject({ startMs: 9_999_000, endMs: 9_999_900 });
 	});
 });
