@@ -348,7 +348,7 @@ describe('editor keyboard loop', () => {
 	});
 
 	it('rebinds play/pause in the help overlay, saves it to the user, and uses it after a reload', async () => {
-		const user = await seedUser(h, { role: 'transcriber', email: 'keys@example.org', name: 'Keys' });
+		const user = await seedUser(h, { role: 'transcriber', email: 'keys@example.org', name: 'Keys', memberOf: [recording.projectId] });
 		const p = await signedInPage(h, user.cookie);
 		await openEditor(p, recording.id);
 		await p.getByTestId('waveform-frame').focus();

@@ -110,7 +110,7 @@ describe('editor autosave against the server', () => {
 
 	it('shows a conflicting save side by side and resolves it with keep-mine and take-theirs', async () => {
 		const { recording, ids } = await recordingWith([{ startMs: 500, endMs: 2500, text: '原来' }]);
-		const reviewer = await seedUser(h, { role: 'transcriber', email: 'second@example.org', name: 'Second' });
+		const reviewer = await seedUser(h, { role: 'transcriber', email: 'second@example.org', name: 'Second', memberOf: [recording.projectId] });
 		const first = await signedInPage(h, admin.cookie);
 		const second = await signedInPage(h, reviewer.cookie);
 		await openEditor(first, recording.id);

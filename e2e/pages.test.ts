@@ -33,7 +33,7 @@ describe('platform pages', () => {
 	});
 
 	it('shows a transcriber the projects and recordings without the admin controls', async () => {
-		const transcriber = await seedUser(h, { role: 'transcriber', email: 'tx@example.org', name: 'Chen Yu' });
+		const transcriber = await seedUser(h, { role: 'transcriber', email: 'tx@example.org', name: 'Chen Yu', memberOf: [project.id] });
 		const page = await signedInPage(h, transcriber.cookie);
 		await page.goto('/');
 		await page.getByRole('link', { name: 'Wu fieldwork' }).waitFor();

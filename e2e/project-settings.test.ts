@@ -73,7 +73,7 @@ describe('project settings', () => {
 		project = (await api<{ project: ProjectDto }>(h, admin.cookie, 'GET', '/api/projects/hakka-oral-history')).body.project;
 		recording = await seedRecording(h, admin.cookie, project.id, makeTestAudio(dir, 4, 'meixian-01.wav'));
 
-		const transcriber = await seedUser(h, { role: 'transcriber', email: 'tx@example.org' });
+		const transcriber = await seedUser(h, { role: 'transcriber', email: 'tx@example.org', memberOf: [project.id] });
 		const other = await signedInPage(h, transcriber.cookie);
 		await other.goto('/projects/hakka-oral-history');
 		await other.getByTestId('recording-row').waitFor();

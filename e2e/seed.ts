@@ -21,7 +21,8 @@ import { newId, nowIso } from '../server/lib/ids.ts';
 import { resolveMediaTools } from '../server/media/ffmpeg.ts';
 import { createPeaksBuilder } from '../server/media/peaks.ts';
 import { insertRecording } from '../server/recordings/recordings.repository.ts';
-import type { Role } from '../server/db/schema.ts';
+import { upsertMember } from '../server/access/members.repository.ts';
+import type { ProjectRole, Role } from '../server/db/schema.ts';
 import { insertUser } from '../server/users/users.repository.ts';
 import type { ProjectDto, RecordingDto, UserDto } from '../src/lib/api/types.ts';
 import type { Harness } from './harness.ts';
@@ -73,18 +74,26 @@ export async function seedAdmin(
 	return { user, email, password, cookie: await signIn(h, email, password) };
 }
 
-/** Any other account, written through the users repository (there is no user-admin API yet). */
+/**
+ * Any other account, written through the users repository. A project role ('transcriber'…) makes
+ * a member with that role in each of `memberOf` (project ids).
+ */
 export async function seedUser(
 	h: Harness,
-	input: { role: Role; email: string; name?: string; password?: string }
+	input: { role: Role | ProjectRole; email: string; name?: string; password?: string; memberOf?: string[] }
 ): Promise<SeededUser> {
 	const password = input.password ?? `${input.role} password 1`;
-	await insertUser(h.server.deps.db, {
+	const projectRole = input.role === 'admin' || input.role === 'member' ? undefined : input.role;
+	const created = await insertUser(h.server.deps.db, {
 		email: input.email,
 		name: input.name ?? input.role,
-		role: input.role,
+		role: projectRole ? 'member' : (input.role as Role),
 		passwordHash: await hashPassword(password)
 	});
+	for (const projectId of input.memberOf ?? []) {
+		if (!projectRole) throw new Error('seedUser: memberOf needs a project role');
+		await upsertMember(h.server.deps.db, { projectId, userId: created.id, role: projectRole, createdBy: null });
+	}
 	const cookie = await signIn(h, input.email, password);
 	const { user } = await call<{ user: UserDto }>(h, 'GET', '/api/auth/me', undefined, cookie);
 	return { user, email: input.email, password, cookie };

@@ -203,10 +203,10 @@ describe('two app servers on one PostgreSQL schema and one data directory', () =
 		const cookie = `${SESSION_COOKIE}=${token}`;
 		for (const server of [a, b]) expect((await call(server, 'POST', '/api/projects', { body: { name: `By lead ${server.pid}` }, cookie })).status).toBe(201);
 
-		await handle.db.updateTable('user').set({ role: 'transcriber' }).where('id', '=', user.id).execute();
+		await handle.db.updateTable('user').set({ role: 'member' }).where('id', '=', user.id).execute();
 		for (const server of [a, b]) {
 			expect((await call(server, 'POST', '/api/projects', { body: { name: 'Refused' }, cookie })).status).toBe(403);
-			expect((await call(server, 'GET', '/api/auth/me', { cookie })).body.user.role).toBe('transcriber');
+			expect((await call(server, 'GET', '/api/auth/me', { cookie })).body.user.role).toBe('member');
 		}
 
 		await handle.db.updateTable('user').set({ is_active: 0 }).where('id', '=', user.id).execute();

@@ -34,7 +34,10 @@ export function requireSession({ db }: Pick<Deps, 'db'>): MiddlewareHandler<Auth
 	};
 }
 
-/** Rejects a signed-in user whose role is not one of `roles` (403). Use after requireSession. */
+/**
+ * Rejects a signed-in user whose instance-wide role is not one of `roles` (403). Use after
+ * requireSession; for anything inside a project use requireProjectAccess (server/access/) instead.
+ */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
 	const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
 		if (!roles.includes(c.var.user.role)) {

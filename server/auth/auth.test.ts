@@ -155,10 +155,10 @@ describe.each(DB_KINDS)('sessions on %s', (kind) => {
 	it('a deactivated user is refused at once, and a changed role holds at once', async () => {
 		const admin = await ctx.createUser('admin');
 		expect((await ctx.json('POST', '/api/projects', { name: 'Before' }, admin.cookie)).status).toBe(201);
-		await ctx.deps.db.updateTable('user').set({ role: 'transcriber' }).where('id', '=', admin.id).execute();
+		await ctx.deps.db.updateTable('user').set({ role: 'member' }).where('id', '=', admin.id).execute();
 		expect((await ctx.json('POST', '/api/projects', { name: 'After' }, admin.cookie)).status).toBe(403);
 		const me = await ctx.request('/api/auth/me', { cookie: admin.cookie });
-		expect((await me.json()).user.role).toBe('transcriber');
+		expect((await me.json()).user.role).toBe('member');
 
 		await ctx.deps.db.updateTable('user').set({ is_active: 0 }).where('id', '=', admin.id).execute();
 		expect((await ctx.request('/api/projects', { cookie: admin.cookie })).status).toBe(401);

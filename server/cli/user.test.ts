@@ -21,7 +21,7 @@ const PASSWORD = '粤语 correct horse';
 describe(parseArgs.name, () => {
 	it.each([
 		[['create', '--email', 'Ana@Example.org', '--role', 'admin'], { command: 'create', email: 'ana@example.org', role: 'admin', name: undefined }],
-		[['create', '--email=b@x.org', '--role=exporter', '--name', '  Bo Wong '], { command: 'create', email: 'b@x.org', role: 'exporter', name: 'Bo Wong' }],
+		[['create', '--email=b@x.org', '--role=member', '--name', '  Bo Wong '], { command: 'create', email: 'b@x.org', role: 'member', name: 'Bo Wong' }],
 		[['--help'], { help: true }],
 		[[], { help: true }]
 	])('%j', (args, expected) => {
@@ -119,10 +119,10 @@ describe.each(DB_KINDS)('npx fangyan user create on %s', (kind) => {
 		});
 
 	it('creates a user from a piped password, who can then sign in', async () => {
-		const result = await runCli(['create', '--email', 'Linguist@Example.org', '--role', 'reviewer', '--name', '林老师'], env, `${PASSWORD}\n`);
+		const result = await runCli(['create', '--email', 'Linguist@Example.org', '--role', 'member', '--name', '林老师'], env, `${PASSWORD}\n`);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toMatch(/Created reviewer linguist@example\.org \(林老师, id \w+\)/);
+		expect(result.stdout).toMatch(/Created member linguist@example\.org \(林老师, id \w+\)/);
 		expect(result.stdout).not.toContain(PASSWORD);
 		// The instance's first account: the web's first-run setup closes with it.
 		expect(result.stdout).toMatch(/first-run setup page is now closed, so create an admin here too/);
@@ -140,7 +140,7 @@ describe.each(DB_KINDS)('npx fangyan user create on %s', (kind) => {
 		expect(await handle.db.selectFrom('instance_setup').select('set_up_by').execute()).toEqual([{ set_up_by: user.id }]);
 		const res = await login('linguist@example.org', PASSWORD);
 		expect(res.status).toBe(200);
-		expect((await res.json()).user).toMatchObject({ email: 'linguist@example.org', name: '林老师', role: 'reviewer', isActive: true });
+		expect((await res.json()).user).toMatchObject({ email: 'linguist@example.org', name: '林老师', role: 'member', isActive: true });
 		expect((await login('linguist@example.org', 'wrong password')).status).toBe(401);
 	});
 
@@ -158,7 +158,7 @@ describe.each(DB_KINDS)('npx fangyan user create on %s', (kind) => {
 		expect(taken.code).toBe(1);
 		expect(taken.stderr).toMatch(/already exists/);
 		const res = await login('linguist@example.org', PASSWORD);
-		expect((await res.json()).user.role).toBe('reviewer');
+		expect((await res.json()).user.role).toBe('member');
 	});
 });
 
@@ -196,7 +196,7 @@ describe('npx fangyan user create, input handling', () => {
 	// util-linux `script` (always on Debian) gives the command a pseudo-terminal.
 	it('asks twice on a terminal without echoing the password', async () => {
 		// Keys are typed only once a prompt shows, as a person would.
-		const command = [process.execPath, CLI, 'user', 'create', '--email', 'tty@example.org', '--role', 'transcriber']
+		const command = [process.execPath, CLI, 'user', 'create', '--email', 'tty@example.org', '--role', 'member']
 			.map((a) => `'${a}'`)
 			.join(' ');
 		const child = spawn('script', ['-qec', command, '/dev/null'], {
@@ -218,7 +218,7 @@ describe('npx fangyan user create, input handling', () => {
 		});
 		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
 		expect(typed).toEqual(['first', 'second']);
-		expect(output).toMatch(/Created transcriber tty@example\.org/);
+		expect(output).toMatch(/Created member tty@example\.org/);
 		expect(output).not.toContain(secret);
 		expect(code).toBe(0);
 	});

@@ -19,10 +19,13 @@ import { loadConfig } from '../env.ts';
 import { isUniqueViolation } from '../projects/projects.repository.ts';
 import { findUserByEmail } from '../users/users.repository.ts';
 
-const USAGE = `Usage: npx fangyan user create --email <email> --role admin|reviewer|transcriber|exporter [--name <name>]
+const USAGE = `Usage: npx fangyan user create --email <email> --role admin|member [--name <name>]
 
 The password is asked for at the prompt, or read from the first line of stdin when piped:
-  printf '%s\\n' "$PASSWORD" | npx fangyan user create --email ana@example.org --role transcriber
+  printf '%s\\n' "$PASSWORD" | npx fangyan user create --email ana@example.org --role member
+
+A member works only in the projects an admin or a project's manager adds them to (the Members tab
+of the project's settings), with a role there: manager, reviewer, transcriber or exporter.
 `;
 
 export type UserArgs =
@@ -54,11 +57,11 @@ export function parseArgs(args: string[]): UserArgs {
 	}
 	if (command !== 'create') return { error: `Unknown command: user ${command}` };
 	if (!options.email) return { error: 'Give the email: --email <email>' };
-	if (!options.role) return { error: 'Give the role: --role admin|reviewer|transcriber|exporter' };
+	if (!options.role) return { error: 'Give the role: --role admin|member' };
 	const email = emailSchema.safeParse(options.email);
 	if (!email.success) return { error: `Not an email address: ${options.email}` };
 	const role = roleSchema.safeParse(options.role);
-	if (!role.success) return { error: `Unknown role ${options.role}: use admin, reviewer, transcriber or exporter` };
+	if (!role.success) return { error: `Unknown role ${options.role}: use admin or member (project roles are given per project, in its settings)` };
 	const name = options.name?.trim().normalize('NFC');
 	if (name !== undefined && (name.length === 0 || name.length > 100)) return { error: 'The name must be 1–100 characters' };
 	return { command: 'create', email: email.data, role: role.data as Role, name };

@@ -16,7 +16,7 @@ describe.each(DB_KINDS)(`${preparedQuery.name} on %s`, (kind) => {
 					email: `${id}@x.test`,
 					name: `User ${id}`,
 					password_hash: 'x',
-					role: 'transcriber' as const,
+					role: 'member' as const,
 					is_active: i === 2 ? (0 as const) : (1 as const),
 					settings: '{}',
 					created_at: now,

@@ -35,10 +35,16 @@ export interface Database {
 	dashboard_daily: DashboardDailyTable;
 	dashboard_category_daily: DashboardCategoryDailyTable;
 	activity_bucket: ActivityBucketTable;
+	project_member: ProjectMemberTable;
 }
 
-export type Role = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
-export const ROLES: readonly Role[] = ['admin', 'reviewer', 'transcriber', 'exporter'];
+/** The instance-wide role: an admin runs the instance (users, every project); a member works in the projects they belong to. */
+export type Role = 'admin' | 'member';
+export const ROLES = ['admin', 'member'] as const satisfies readonly Role[];
+
+/** What a member does in one project (server/access/ turns it into capabilities). */
+export type ProjectRole = 'manager' | 'reviewer' | 'transcriber' | 'exporter';
+export const PROJECT_ROLES = ['manager', 'reviewer', 'transcriber', 'exporter'] as const satisfies readonly ProjectRole[];
 
 export interface UserTable {
 	id: string;
@@ -75,6 +81,16 @@ export interface LoginThrottleTable {
 	/** Attempts not yet proven right within the window (a correct password takes its own back). */
 	attempts: number;
 	updated_at: string;
+}
+
+/** Membership of a user in a project, with their role there. */
+export interface ProjectMemberTable {
+	project_id: string;
+	user_id: string;
+	role: ProjectRole;
+	created_at: string;
+	/** Who added them (null when the migration or the CLI did). */
+	created_by: string | null;
 }
 
 export interface ProjectTable {
@@ -468,6 +484,7 @@ export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Session = Selectable<SessionTable>;
 export type Project = Selectable<ProjectTable>;
+export type ProjectMember = Selectable<ProjectMemberTable>;
 export type ProjectUpdate = Updateable<ProjectTable>;
 export type DialectTag = Selectable<DialectTagTable>;
 export type TextLayer = Selectable<TextLayerTable>;

@@ -19,7 +19,7 @@ describe.each(DB_KINDS)(`${inWriteTransaction.name} on %s`, (kind) => {
 				email,
 				name: email,
 				password_hash: 'x',
-				role: 'transcriber',
+				role: 'member',
 				is_active: 1,
 				settings: '{}',
 				created_at: nowIso(),
@@ -57,7 +57,7 @@ describe(`${inWriteTransaction.name} batching on sqlite`, () => {
 	const insertOnce = (trx: DbHandle['db']) =>
 		trx
 			.insertInto('user')
-			.values({ id: newId(), email: 'once@x.test', name: 'once', password_hash: 'x', role: 'transcriber', is_active: 1, settings: '{}', created_at: nowIso(), updated_at: nowIso() })
+			.values({ id: newId(), email: 'once@x.test', name: 'once', password_hash: 'x', role: 'member', is_active: 1, settings: '{}', created_at: nowIso(), updated_at: nowIso() })
 			.returning('email')
 			.executeTakeFirstOrThrow();
 	beforeAll(async () => {

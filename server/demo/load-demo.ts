@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upsertMember } from '../access/members.repository.ts';
 import type { Deps } from '../deps.ts';
 import { DEFAULT_DIALECT_TAXONOMY } from '../projects/default-taxonomy.ts';
 import { listDialectTags } from '../projects/projects.repository.ts';
@@ -8,6 +9,7 @@ import { createProject } from '../projects/projects.service.ts';
 import { importRecordingFromFile } from '../recordings/recordings.service.ts';
 import { createSegments } from '../segments/segments.service.ts';
 import { insertSpeaker } from '../speakers/speakers.repository.ts';
+import { listUsers } from '../users/users.repository.ts';
 import { DEMO_CORPUS_DIR, readDemoManifest } from './demo-manifest.ts';
 import { hasAnyProject } from './demo.repository.ts';
 
@@ -28,7 +30,8 @@ export interface DemoLoadResult {
  * Creates the demo project from scripts/demo-corpus/: the default taxonomy plus the corpus's extra
  * tags, the default layers, its speakers, each recording imported through the normal ingest path
  * (rendition and peaks follow from the job queue), and the pre-filled segments with their 'create'
- * revisions. Returns undefined when a project with the demo's slug already exists.
+ * revisions; the instance's members join it as transcribers. Returns undefined when a project with
+ * the demo's slug already exists.
  */
 export async function loadDemoCorpus(deps: Deps, options: { dir?: string } = {}): Promise<DemoLoadResult | undefined> {
 	const dir = options.dir ?? DEMO_CORPUS_DIR;
@@ -45,6 +48,11 @@ export async function loadDemoCorpus(deps: Deps, options: { dir?: string } = {})
 	});
 	if (!created.ok) return undefined;
 	const projectId = created.project.id;
+	// Everyone already on the instance may try the editor on it (admins see it anyway); an admin
+	// changes roles on the project's Members tab.
+	for (const user of await listUsers(db)) {
+		if (user.role === 'member') await upsertMember(db, { projectId, userId: user.id, role: 'transcriber', createdBy: null });
+	}
 
 	const speakerIds = new Map<string, string>();
 	for (const s of manifest.speakers) {

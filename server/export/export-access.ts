@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { uniqueSymbol } from 'hono-openapi';
+import { projectAccess } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Db } from '../db/connection.ts';
 import { apiError } from '../lib/errors.ts';
@@ -14,9 +15,7 @@ import { findExportJob } from './export.repository.ts';
  * per-project roles (issue 8) it becomes the access module's `can.export` (managers and exporters).
  */
 export async function canExportProject(db: Db, user: Pick<UserDto, 'id' | 'role'>, projectId: string): Promise<boolean> {
-	void db;
-	void projectId;
-	return user.role === 'admin';
+	return (await projectAccess(db, user, projectId))?.can.export ?? false;
 }
 
 const NOT_AN_EXPORTER = "Only the project's managers and exporters may export its data";

@@ -22,7 +22,7 @@
  * 	}),
  * 	requireRole('admin'), // documents the 403 and the roles itself
  * 	params(thingParamsSchema), // a malformed id is a 404 before any query
- * 	// (project setup: requireProjectManager(db) here instead of requireRole; it documents its 403/404)
+ * 	// (inside a project: requireProjectAccess(db, { from, param, need }) here instead; it documents its 403/404)
  * 	jsonBody(renameThingSchema, { maxBytes: BODY_LIMITS.small }),
  * 	async (c) => c.json({ thing: toThingDto(await renameThing(db, c.req.valid('param').thingId, c.req.valid('json'))) }, 200)
  * )

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
+import { requireProjectAccess } from '../access/access.ts';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
 import { appliedSchema, presegmentBodySchema, presegmentParamSchema, proposalsSchema } from './presegment.schemas.ts';
@@ -13,7 +14,6 @@ const doc = describe({
 		200: ok(proposalsSchema, 'Preview (apply=false)'),
 		201: ok(appliedSchema, 'Inserted (apply=true)'),
 		...errors({
-			404: 'Recording not found',
 			409: 'The recording is not ready (`not_ready`) or its audio is missing (`no_audio`)',
 			422: 'ffmpeg could not analyse the audio (`undecodable`)'
 		})
@@ -31,8 +31,8 @@ export function presegmentRoutes(deps: Deps) {
 	return new Hono<AuthEnv>().post(
 		'/',
 		doc,
-		requireRole('admin', 'reviewer', 'transcriber'),
 		params(presegmentParamSchema),
+		requireProjectAccess(deps.db, { from: 'recording', param: 'recordingId', need: 'transcribe' }),
 		jsonBody(presegmentBodySchema),
 		async (c) => {
 			const { apply, ...options } = c.req.valid('json');

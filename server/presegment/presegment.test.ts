@@ -66,6 +66,7 @@ describe.each(DB_KINDS)('presegment API on %s', (kind) => {
 			durationMs: DURATION_MS,
 			bursts: BURSTS
 		}));
+		await ctx.addMember(projectId, transcriber);
 	});
 	afterAll(() => ctx.close());
 
@@ -223,15 +224,19 @@ describe.each(DB_KINDS)('presegment API on %s', (kind) => {
 		expect(await countRows('segment_revision', id)).toBe(2);
 	});
 
-	it('lets admins and reviewers run it, not exporters, and not anonymous callers', async () => {
+	it('lets admins and transcribers run it, not reviewers or exporters (they do not edit segments), and not anonymous callers', async () => {
 		const admin = await ctx.createUser('admin');
 		const reviewer = await ctx.createUser('reviewer');
 		const exporter = await ctx.createUser('exporter');
+		await ctx.addMember(projectId, reviewer);
+		await ctx.addMember(projectId, exporter);
 		expect((await presegment(recordingId, { maxSegmentMs: 20_000 }, admin.cookie)).status).toBe(200);
-		expect((await presegment(recordingId, {}, reviewer.cookie)).status).toBe(200);
-		const forbidden = await presegment(recordingId, {}, exporter.cookie);
-		expect(forbidden.status).toBe(403);
-		expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+		expect((await presegment(recordingId, {}, transcriber.cookie)).status).toBe(200);
+		for (const user of [reviewer, exporter]) {
+			const forbidden = await presegment(recordingId, {}, user.cookie);
+			expect(forbidden.status).toBe(403);
+			expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+		}
 		expect((await ctx.json('POST', `/api/recordings/${recordingId}/presegment`, {})).status).toBe(401);
 	});
 

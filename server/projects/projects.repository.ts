@@ -44,8 +44,22 @@ function summaries(db: Db) {
 
 export type ProjectSummaryRow = Awaited<ReturnType<typeof listProjectSummaries>>[number];
 
-export function listProjectSummaries(db: Db) {
-	return summaries(db).orderBy('project.name').orderBy('project.id').execute();
+/** Every project, or with `memberId` only those that user is a member of. */
+export function listProjectSummaries(db: Db, options: { memberId?: string } = {}) {
+	let query = summaries(db);
+	if (options.memberId !== undefined) {
+		const userId = options.memberId;
+		query = query.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('project_member')
+					.select('project_member.user_id')
+					.whereRef('project_member.project_id', '=', 'project.id')
+					.where('project_member.user_id', '=', userId)
+			)
+		);
+	}
+	return query.orderBy('project.name').orderBy('project.id').execute();
 }
 
 /** A project by id, or else by slug (an id wins should a slug ever equal another project's id). */

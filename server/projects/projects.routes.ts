@@ -5,7 +5,8 @@ import { apiError } from '../lib/errors.ts';
 import { notFound } from '../lib/http.ts';
 import { BODY_LIMITS, describe, errors, jsonBody, ok, params } from '../lib/openapi.ts';
 import { speakersRoutes } from '../speakers/speakers.routes.ts';
-import { projectCapabilities, requireProjectManager } from './project-access.ts';
+import { requireProjectAccess } from '../access/access.ts';
+import { requireProjectManager } from './project-access.ts';
 import { toProjectSummaryDto } from './projects.mapper.ts';
 import { listProjectSummaries } from './projects.repository.ts';
 import {
@@ -24,7 +25,7 @@ import { createProject, loadProject, loadProjectUsage, replaceLayers, replaceTax
 const doc = {
 	list: describe({
 		tags: ['projects'],
-		summary: 'All projects with recording, duration and segment totals',
+		summary: 'The projects the signed-in user is a member of (an admin: all), with recording, duration and segment totals',
 		responses: { 200: ok(projectListSchema) }
 	}),
 	create: describe({
@@ -40,17 +41,17 @@ const doc = {
 	get: describe({
 		tags: ['projects'],
 		summary: 'A project with its taxonomy, text layers and speakers, and what the signed-in user may do in it',
-		responses: { 200: ok(projectWithCapabilitiesSchema), ...errors({ 404: 'Project not found' }) }
+		responses: { 200: ok(projectWithCapabilitiesSchema) }
 	}),
 	patch: describe({
 		tags: ['projects'],
 		summary: 'Edit name, description or guidelines (only the fields given change)',
-		responses: { 200: ok(projectEnvelopeSchema), ...errors({ 404: 'Project not found' }) }
+		responses: { 200: ok(projectEnvelopeSchema) }
 	}),
 	usage: describe({
 		tags: ['projects'],
 		summary: 'How many segments use each dialect tag, text layer and speaker (what may be removed)',
-		responses: { 200: ok(projectUsageEnvelopeSchema), ...errors({ 404: 'Project not found' }) }
+		responses: { 200: ok(projectUsageEnvelopeSchema) }
 	}),
 	taxonomy: describe({
 		tags: ['projects'],
@@ -59,7 +60,7 @@ const doc = {
 			'Tags are matched by code, so kept tags keep their ids and the segments that carry them. Codes must be unique across the tree.',
 		responses: {
 			200: ok(projectEnvelopeSchema),
-			...errors({ 404: 'Project not found', 409: 'Segments still carry a removed tag (`tag_in_use`, with `codes`)' })
+			...errors({ 409: 'Segments still carry a removed tag (`tag_in_use`, with `codes`)' })
 		}
 	}),
 	layers: describe({
@@ -67,7 +68,7 @@ const doc = {
 		summary: 'Replace the text layers, matched by key',
 		responses: {
 			200: ok(projectEnvelopeSchema),
-			...errors({ 404: 'Project not found', 409: 'Segments hold text in a removed layer (`layer_in_use`, with `keys`)' })
+			...errors({ 409: 'Segments hold text in a removed layer (`layer_in_use`, with `keys`)' })
 		}
 	})
 };
@@ -76,9 +77,11 @@ const doc = {
 export function projectsRoutes(deps: Deps) {
 	const { db } = deps;
 	const manager = requireProjectManager(db);
+	const reader = requireProjectAccess(db, { from: 'project', param: 'projectId', need: 'read' });
 	return new Hono<AuthEnv>()
 		.get('/', doc.list, async (c) => {
-			const rows = await listProjectSummaries(db);
+			const user = c.var.user;
+			const rows = await listProjectSummaries(db, user.role === 'admin' ? {} : { memberId: user.id });
 			return c.json({ projects: rows.map(toProjectSummaryDto) }, 200);
 		})
 		.post('/', doc.create, requireRole('admin'), jsonBody(createProjectSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
@@ -92,12 +95,12 @@ export function projectsRoutes(deps: Deps) {
 			}
 			return c.json({ project: result.project }, 201);
 		})
-		.get('/:projectId', doc.get, params(projectParamsSchema), async (c) => {
-			const project = await loadProject(db, c.req.valid('param').projectId);
+		.get('/:projectId', doc.get, params(projectParamsSchema), reader, async (c) => {
+			const project = await loadProject(db, c.var.access.projectId);
 			if (!project) return notFound(c, 'Project');
 			// What this user may do here: the UI shows or hides controls by it, the routes still check.
-			const capabilities = await projectCapabilities(db, c.var.user, project.id);
-			return c.json({ project, capabilities }, 200);
+			const { role, can } = c.var.access;
+			return c.json({ project, role, capabilities: can }, 200);
 		})
 		// Settings routes: a malformed id is a 404 before any query, then `manager` answers 404 for an
 		// unknown project and 403 without the right, both before the body is read.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROJECT_ROLES } from '../db/schema.ts';
 import { isoDateTime, userText } from '../lib/openapi.ts';
 import { speakerDtoSchema } from '../speakers/speakers.schemas.ts';
 import type { TaxonomyNode } from './default-taxonomy.ts';
@@ -158,17 +159,27 @@ export const projectDtoSchema = z
 export const projectEnvelopeSchema = z.object({ project: projectDtoSchema });
 export const projectListSchema = z.object({ projects: z.array(projectSummaryDtoSchema) });
 
-/** What the signed-in user may do in a project (server/projects/project-access.ts decides). */
+/** What the signed-in user may do in a project (server/access/ decides). */
 export const projectCapabilitiesDtoSchema = z
 	.object({
+		read: z.boolean().describe('May see the project, its recordings, audio and segments'),
+		transcribe: z.boolean().describe('May create, edit and delete segments'),
+		review: z.boolean().describe("May review others' work"),
 		manage: z
 			.boolean()
-			.describe("May change the project's setup: details, guidelines, speakers, taxonomy, layers, recordings")
+			.describe("May change the project's setup: details, guidelines, speakers, taxonomy, layers, recordings, members"),
+		export: z.boolean().describe("May export the project's data")
 	})
 	.meta({ id: 'ProjectCapabilities' });
 
+export const projectRoleSchema = z.enum(PROJECT_ROLES);
+export const projectAccessRoleSchema = z
+	.enum(['admin', ...PROJECT_ROLES])
+	.describe("The signed-in user's role in the project (`admin`: an instance admin, who may do everything)");
+
 export const projectWithCapabilitiesSchema = z.object({
 	project: projectDtoSchema,
+	role: projectAccessRoleSchema,
 	capabilities: projectCapabilitiesDtoSchema
 });
 

@@ -1,3 +1,4 @@
+import { upsertMember } from '../access/members.repository.ts';
 import { audit, changedFields } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import type { ProjectUpdate } from '../db/schema.ts';
@@ -85,6 +86,8 @@ export async function createProject(
 				guidelines: (input.guidelines ?? '').normalize('NFC'),
 				createdBy: input.createdBy
 			});
+			// Its creator manages it (an admin would anyway; the row keeps it so should they stop being one).
+			if (input.createdBy) await upsertMember(trx, { projectId: id, userId: input.createdBy, role: 'manager', createdBy: input.createdBy });
 			await writeTaxonomy(trx, id, input.taxonomy ?? DEFAULT_DIALECT_TAXONOMY, []);
 			await writeLayers(trx, id, input.layers ?? DEFAULT_TEXT_LAYERS, []);
 			await audit(trx, { projectId: id, actorId: input.createdBy, action: 'project.create', target: { type: 'project', id }, details: { slug, name: input.name.normalize('NFC') } });

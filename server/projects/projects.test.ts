@@ -35,10 +35,14 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 		return ctx.json('POST', '/api/projects', body, cookie);
 	}
 
+	/** A project made by the admin, with the transcriber and the exporter as its members. */
 	async function createOk(name: string, extra: Record<string, unknown> = {}): Promise<ProjectDto> {
 		const res = await create({ name, ...extra });
 		expect(res.status).toBe(201);
-		return (await res.json()).project;
+		const project: ProjectDto = (await res.json()).project;
+		await ctx.addMember(project.id, transcriber);
+		await ctx.addMember(project.id, exporter);
+		return project;
 	}
 
 	function tagByCode(project: ProjectDto, code: string): DialectTagDto {
@@ -97,7 +101,7 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 		expect(noName.status).toBe(400);
 	});
 
-	it('only admins create projects; everyone signed in reads them', async () => {
+	it('only admins create projects; members read theirs', async () => {
 		for (const user of [transcriber, exporter]) {
 			const res = await create({ name: 'Not allowed' }, user.cookie);
 			expect(res.status).toBe(403);
@@ -384,6 +388,7 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 
 		it('speakers are project setup: transcribers and reviewers get 403, before their input is checked', async () => {
 			const reviewer = await ctx.createUser('reviewer');
+			await ctx.addMember(project.id, reviewer);
 			const s01 = (await (await ctx.json('GET', `/api/projects/${project.id}`, undefined, admin.cookie)).json()).project.speakers[0];
 			for (const user of [transcriber, reviewer]) {
 				const add = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S77', name: 'x' }, user.cookie);
@@ -478,13 +483,16 @@ describe.each(DB_KINDS)('projects on %s', (kind) => {
 			recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id })).id;
 		});
 
-		it('tells each user whether they may manage the project', async () => {
-			const asAdmin = await ctx.json('GET', `/api/projects/${project.slug}`, undefined, admin.cookie);
-			expect((await asAdmin.json()).capabilities).toEqual({ manage: true });
-			for (const user of [transcriber, exporter]) {
-				const res = await ctx.json('GET', `/api/projects/${project.slug}`, undefined, user.cookie);
-				expect((await res.json()).capabilities).toEqual({ manage: false });
-			}
+		it('tells each user their role and what it may do in the project', async () => {
+			const asAdmin = await (await ctx.json('GET', `/api/projects/${project.slug}`, undefined, admin.cookie)).json();
+			expect(asAdmin.role).toBe('admin');
+			expect(asAdmin.capabilities).toEqual({ read: true, transcribe: true, review: true, manage: true, export: true });
+			const asTranscriber = await (await ctx.json('GET', `/api/projects/${project.slug}`, undefined, transcriber.cookie)).json();
+			expect(asTranscriber.role).toBe('transcriber');
+			expect(asTranscriber.capabilities).toEqual({ read: true, transcribe: true, review: false, manage: false, export: false });
+			const asExporter = await (await ctx.json('GET', `/api/projects/${project.slug}`, undefined, exporter.cookie)).json();
+			expect(asExporter.role).toBe('exporter');
+			expect(asExporter.capabilities).toEqual({ read: true, transcribe: false, review: false, manage: false, export: true });
 		});
 
 		it('counts the segments on each tag, layer and speaker, zeros included', async () => {

@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { resolver } from 'hono-openapi';
-import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
+import { requireProjectAccess, type AccessEnv } from '../access/access.ts';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
+import type { Capability } from '../access/capabilities.ts';
 import { AppError, apiError } from '../lib/errors.ts';
 import { notFound } from '../lib/http.ts';
 import { findTextProblem } from '../lib/input-guard.ts';
@@ -10,8 +12,6 @@ import { BODY_LIMITS, describe, errors, jsonBody, media, ok, okBodySchema, param
 import { FfmpegError } from '../media/ffmpeg.ts';
 import { PEAKS_VERSION } from '../media/peaks-format.ts';
 import { CLIP_FORMATS, canClipFromOriginal } from '../media/transcode-args.ts';
-import { assertCanManageProject, documentsManagerCheck } from '../projects/project-access.ts';
-import { findProjectId } from '../projects/projects.repository.ts';
 import { createClipService } from './clips.service.ts';
 import { sendFile } from './file-response.ts';
 import { toRecordingDto } from './recordings.mapper.ts';
@@ -44,21 +44,26 @@ function notReady(c: Context, row: RecordingRow) {
 	return c.json(apiError('not_ready', `The recording is ${detail}`, { state: row.state }), 409);
 }
 
-type RecordingManagerEnv = { Variables: AuthEnv['Variables'] & { recording: RecordingRow } };
+type RecordingEnv = { Variables: AccessEnv['Variables'] & { recording: RecordingRow } };
 
 /**
- * For changes to one recording (`:id`): 404 when unknown, 403 unless the user may manage its
- * project (canManageProject), before any body is read; sets `c.var.recording`.
+ * For one recording (`:id`): 404 when unknown or not in the user's projects, 403 without `need`
+ * there (server/access/), before any body is read; sets `c.var.access` and `c.var.recording`.
  */
-function requireRecordingManager(db: Deps['db']): MiddlewareHandler<RecordingManagerEnv> {
-	const middleware: MiddlewareHandler<RecordingManagerEnv> = async (c, next) => {
+function requireRecording(db: Deps['db'], need: Capability, notFoundDoc?: string): MiddlewareHandler<RecordingEnv> {
+	const check = requireProjectAccess<RecordingEnv>(db, { from: 'recording', param: 'id', need, notFound: notFoundDoc });
+	const middleware: MiddlewareHandler<RecordingEnv> = async (c, next) => {
+		let allowed = false;
+		const refused = await check(c, async () => {
+			allowed = true;
+		});
+		if (!allowed) return refused;
 		const row = await findRecordingById(db, c.req.param('id') ?? '');
 		if (!row) return notFound(c, 'Recording');
-		await assertCanManageProject(db, c.var.user, row.project_id);
 		c.set('recording', row);
 		await next();
 	};
-	return documentsManagerCheck(middleware, 'Recording');
+	return Object.assign(middleware, check);
 }
 
 const PEAKS_FORMAT = `Binary, little-endian. Offsets: 0 char[4] "FYPK"; 4 uint16 version; 6 uint16 levelCount;
@@ -88,7 +93,7 @@ const doc = {
 	list: describe({
 		tags: ['recordings'],
 		summary: "A project's recordings",
-		responses: { 200: ok(recordingListSchema), ...errors({ 404: 'Project not found' }) }
+		responses: { 200: ok(recordingListSchema) }
 	}),
 	upload: describe({
 		tags: ['recordings'],
@@ -98,7 +103,6 @@ const doc = {
 			202: ok(recordingEnvelopeSchema, 'Accepted; ingest (peaks and playback rendition) runs in the background'),
 			...errors({
 				400: 'Not multipart, no `file` part, a bad field, or a file name with path separators, `..` or control characters (`invalid_file_name`)',
-				404: 'Project not found',
 				409: 'The same file is already in this project (`duplicate`, with `recordingId`)',
 				413: 'Larger than the configured upload limit (`too_large`)',
 				415: 'Not audio (`not_audio`) or no audio stream (`no_audio_stream`)',
@@ -109,23 +113,23 @@ const doc = {
 	get: describe({
 		tags: ['recordings'],
 		summary: 'One recording',
-		responses: { 200: ok(recordingEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+		responses: { 200: ok(recordingEnvelopeSchema) }
 	}),
 	rename: describe({
 		tags: ['recordings'],
 		summary: 'Rename a recording (1–255 characters, trimmed, NFC, no control characters)',
-		responses: { 200: ok(recordingEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+		responses: { 200: ok(recordingEnvelopeSchema) }
 	}),
 	deletion: describe({
 		tags: ['recordings'],
 		summary: 'What deleting the recording would take with it (for the confirmation)',
-		responses: { 200: ok(recordingDeletionEnvelopeSchema), ...errors({ 404: 'Recording not found' }) }
+		responses: { 200: ok(recordingDeletionEnvelopeSchema) }
 	}),
 	delete: describe({
 		tags: ['recordings'],
 		summary:
 			'Delete a recording with its segments, their revisions, its jobs and media files; the original only when no other recording uses it',
-		responses: { 200: ok(okBodySchema), ...errors({ 404: 'Recording not found' }) }
+		responses: { 200: ok(okBodySchema) }
 	}),
 	peaks: describe({
 		tags: ['media'],
@@ -133,7 +137,7 @@ const doc = {
 		description: PEAKS_FORMAT,
 		responses: {
 			...ranged(['application/octet-stream'], 'The peaks file'),
-			...errors({ 404: 'Recording (or its media file) not found', 409: notReadyDoc })
+			...errors({ 409: notReadyDoc })
 		}
 	}),
 	audio: describe({
@@ -141,7 +145,7 @@ const doc = {
 		summary: 'The playback rendition (Ogg Opus), with HTTP Range',
 		responses: {
 			...ranged(['audio/ogg'], 'The whole file'),
-			...errors({ 404: 'Recording (or its media file) not found', 409: notReadyDoc })
+			...errors({ 409: notReadyDoc })
 		}
 	}),
 	clip: describe({
@@ -150,7 +154,6 @@ const doc = {
 		responses: {
 			...ranged(['audio/wav', 'audio/flac', 'audio/ogg'], 'The clip'),
 			...errors({
-				404: 'Recording (or its media file) not found',
 				409: notReadyDoc,
 				422: 'end ≤ start or beyond the recording (`invalid_times`), too long (`clip_too_long`), or ffmpeg failed (`clip_failed`)'
 			})
@@ -161,16 +164,15 @@ const doc = {
 /** Recordings of one project: list and upload. Mounted at /api/projects/:projectId/recordings. */
 export function projectRecordingsRoutes(deps: Deps) {
 	const { db, config, storage } = deps;
+	const project = (need: Capability) => requireProjectAccess(db, { from: 'project', param: 'projectId', need });
 	return new Hono<AuthEnv>()
-		.get('/', doc.list, params(projectRecordingsParamSchema), async (c) => {
-			const projectId = await findProjectId(db, c.req.valid('param').projectId);
-			if (!projectId) return notFound(c, 'Project');
+		.get('/', doc.list, params(projectRecordingsParamSchema), project('read'), async (c) => {
+			const projectId = c.var.access.projectId;
 			const rows = await listProjectRecordings(db, projectId);
 			return c.json({ recordings: rows.map(toRecordingDto) }, 200);
 		})
-		.post('/', doc.upload, requireRole('admin'), params(projectRecordingsParamSchema), async (c) => {
-			const projectId = await findProjectId(db, c.req.valid('param').projectId);
-			if (!projectId) return notFound(c, 'Project');
+		.post('/', doc.upload, params(projectRecordingsParamSchema), project('manage'), async (c) => {
+			const projectId = c.var.access.projectId;
 			let upload;
 			try {
 				checkDeclaredLength(c.req.header('content-length'), config.maxUploadBytes);
@@ -213,13 +215,13 @@ export function projectRecordingsRoutes(deps: Deps) {
 export function recordingsRoutes(deps: Deps) {
 	const { db, storage } = deps;
 	const clips = createClipService(deps);
-	const manager = requireRecordingManager(db);
+	const manager = requireRecording(db, 'manage');
+	const reader = requireRecording(db, 'read');
+	const mediaReader = requireRecording(db, 'read', 'Recording (or its media file) not found');
 	return new Hono<AuthEnv>()
-		.get('/:id', doc.get, params(recordingIdParamSchema), async (c) => {
-			const row = await findRecordingById(db, c.req.valid('param').id);
-			if (!row) return notFound(c, 'Recording');
-			return c.json({ recording: toRecordingDto(row) }, 200);
-		})
+		.get('/:id', doc.get, params(recordingIdParamSchema), reader, async (c) =>
+			c.json({ recording: toRecordingDto(c.var.recording) }, 200)
+		)
 		// Changes: a malformed id is a 404 before any query, then `manager` answers 404 for an unknown
 		// recording and 403 without the right to manage its project, both before the body is read.
 		.patch(
@@ -244,9 +246,8 @@ export function recordingsRoutes(deps: Deps) {
 			if (!(await deleteRecording(deps, c.var.recording.id, c.var.user.id))) return notFound(c, 'Recording');
 			return c.json({ ok: true as const }, 200);
 		})
-		.get('/:id/peaks', doc.peaks, params(recordingIdParamSchema), async (c) => {
-			const row = await findRecordingById(db, c.req.valid('param').id);
-			if (!row) return notFound(c, 'Recording');
+		.get('/:id/peaks', doc.peaks, params(recordingIdParamSchema), mediaReader, async (c) => {
+			const row = c.var.recording;
 			if (row.state !== 'ready') return notReady(c, row);
 			return sendMedia(c, storage.peaksPath(row.id), {
 				contentType: 'application/octet-stream',
@@ -254,9 +255,8 @@ export function recordingsRoutes(deps: Deps) {
 				cacheControl: MEDIA_CACHE_CONTROL
 			});
 		})
-		.get('/:id/audio', doc.audio, params(recordingIdParamSchema), async (c) => {
-			const row = await findRecordingById(db, c.req.valid('param').id);
-			if (!row) return notFound(c, 'Recording');
+		.get('/:id/audio', doc.audio, params(recordingIdParamSchema), mediaReader, async (c) => {
+			const row = c.var.recording;
 			if (row.state !== 'ready') return notReady(c, row);
 			return sendMedia(c, storage.playbackPath(row.id), { contentType: 'audio/ogg', cacheControl: MEDIA_CACHE_CONTROL });
 		})
@@ -264,10 +264,10 @@ export function recordingsRoutes(deps: Deps) {
 			'/:id/clip',
 			doc.clip,
 			params(recordingIdParamSchema),
+			mediaReader,
 			query(clipQuerySchema),
 			async (c) => {
-				const row = await findRecordingById(db, c.req.valid('param').id);
-				if (!row) return notFound(c, 'Recording');
+				const row = c.var.recording;
 				const { start, end, format } = c.req.valid('query');
 				const invalidTimes = () =>
 					c.json(

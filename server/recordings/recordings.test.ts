@@ -120,6 +120,7 @@ describe.each(DB_KINDS)('recordings API on %s', (kind) => {
 			const { project } = (await res.json()) as { project: { id: string } };
 			if (name === 'Hakka') projectId = project.id;
 			else otherProjectId = project.id;
+			await ctx.addMember(project.id, transcriber);
 		}
 	});
 	afterAll(async () => {

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
+import { requireProjectAccess } from '../access/access.ts';
+import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/http.ts';
 import { BODY_LIMITS, describe, errorBodySchema, errors, jsonBody, ok, okBodySchema, params, query } from '../lib/openapi.ts';
 import { renewLeasesOnSave } from '../tasks/tasks.service.ts';
 import { toSegmentDto } from './segments.mapper.ts';
-import { listSegments, recordingExists } from './segments.repository.ts';
+import { listSegments } from './segments.repository.ts';
 import {
 	createSegmentSchema,
 	deleteSegmentQuerySchema,
@@ -22,9 +23,6 @@ import {
 } from './segments.schemas.ts';
 import { createSegment, deleteSegment, restoreSegment, segmentHistory, updateSegment } from './segments.service.ts';
 
-/** Roles that may change segments; exporters only read. */
-const WRITERS = ['admin', 'reviewer', 'transcriber'] as const;
-
 const conflictOr = (description: string) => ({ 409: ok(z.union([versionConflictSchema, errorBodySchema]), description) });
 const refsDoc = '`invalid_times` (0 ≤ start < end ≤ duration fails), `unknown_layer` (with `keys`), `unknown_speaker` or `unknown_tag`';
 
@@ -32,7 +30,7 @@ const doc = {
 	list: describe({
 		tags: ['segments'],
 		summary: "A recording's segments, by start time then id",
-		responses: { 200: ok(segmentListSchema), ...errors({ 404: 'Recording not found' }) }
+		responses: { 200: ok(segmentListSchema) }
 	}),
 	create: describe({
 		tags: ['segments'],
@@ -71,7 +69,7 @@ const doc = {
 	revisions: describe({
 		tags: ['segments'],
 		summary: "A segment's history, newest first (also for deleted segments)",
-		responses: { 200: ok(revisionListSchema), ...errors({ 404: 'Segment not found' }) }
+		responses: { 200: ok(revisionListSchema) }
 	}),
 	restore: describe({
 		tags: ['segments'],
@@ -90,14 +88,14 @@ const doc = {
 
 /** A recording's segments; mounted under /api/recordings/:recordingId/segments. */
 export function recordingSegmentsRoutes({ db }: Deps) {
+	const recording = (need: 'read' | 'transcribe') => requireProjectAccess(db, { from: 'recording', param: 'recordingId', need });
 	return new Hono<AuthEnv>()
-		.get('/', doc.list, params(recordingSegmentsParamSchema), query(listSegmentsQuerySchema), async (c) => {
+		.get('/', doc.list, params(recordingSegmentsParamSchema), recording('read'), query(listSegmentsQuerySchema), async (c) => {
 			const { recordingId } = c.req.valid('param');
-			if (!(await recordingExists(db, recordingId))) return notFound(c, 'Recording');
 			const rows = await listSegments(db, recordingId, c.req.valid('query').variant);
 			return c.json({ segments: rows.map(toSegmentDto) }, 200);
 		})
-		.post('/', doc.create, requireRole(...WRITERS), params(recordingSegmentsParamSchema), jsonBody(createSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
+		.post('/', doc.create, params(recordingSegmentsParamSchema), recording('transcribe'), jsonBody(createSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
 			const result = await createSegment(db, {
 				recordingId: c.req.valid('param').recordingId,
 				userId: c.var.user.id,
@@ -111,8 +109,10 @@ export function recordingSegmentsRoutes({ db }: Deps) {
 
 /** One segment by id: edit, delete, history and restore; mounted under /api/segments. */
 export function segmentsRoutes({ db }: Deps) {
+	const segment = (need: 'read' | 'transcribe', notFound?: string) => requireProjectAccess(db, { from: 'segment', param: 'id', need, notFound });
+	const writer = segment('transcribe');
 	return new Hono<AuthEnv>()
-		.patch('/:id', doc.patch, requireRole(...WRITERS), params(segmentParamSchema), jsonBody(patchSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
+		.patch('/:id', doc.patch, params(segmentParamSchema), writer, jsonBody(patchSegmentSchema, { maxBytes: BODY_LIMITS.text }), async (c) => {
 			const result = await updateSegment(db, {
 				id: c.req.valid('param').id,
 				userId: c.var.user.id,
@@ -123,7 +123,7 @@ export function segmentsRoutes({ db }: Deps) {
 			await renewLeasesOnSave(db, { recordingId: result.segment.recordingId, userId: c.var.user.id });
 			return c.json({ segment: result.segment }, 200);
 		})
-		.delete('/:id', doc.delete, requireRole(...WRITERS), params(segmentParamSchema), query(deleteSegmentQuerySchema), async (c) => {
+		.delete('/:id', doc.delete, params(segmentParamSchema), writer, query(deleteSegmentQuerySchema), async (c) => {
 			const result = await deleteSegment(db, {
 				id: c.req.valid('param').id,
 				userId: c.var.user.id,
@@ -132,12 +132,12 @@ export function segmentsRoutes({ db }: Deps) {
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ ok: true as const }, 200);
 		})
-		.get('/:id/revisions', doc.revisions, params(segmentParamSchema), async (c) => {
+		.get('/:id/revisions', doc.revisions, params(segmentParamSchema), segment('read'), async (c) => {
 			const revisions = await segmentHistory(db, c.req.valid('param').id);
 			if (!revisions) return notFound(c, 'Segment');
 			return c.json({ revisions }, 200);
 		})
-		.post('/:id/restore', doc.restore, requireRole(...WRITERS), params(segmentParamSchema), jsonBody(restoreSegmentSchema), async (c) => {
+		.post('/:id/restore', doc.restore, params(segmentParamSchema), segment('transcribe', 'Segment, revision or recording not found'), jsonBody(restoreSegmentSchema), async (c) => {
 			const { revisionId, version } = c.req.valid('json');
 			const result = await restoreSegment(db, { id: c.req.valid('param').id, userId: c.var.user.id, revisionId, version });
 			if (!result.ok) return c.json(result.body, result.status);

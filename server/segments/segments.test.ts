@@ -25,6 +25,8 @@ describe.each(DB_KINDS)('segments on %s', (kind) => {
 		exporter = await ctx.createUser('exporter');
 		project = (await (await ctx.json('POST', '/api/projects', { name: 'Segments' }, admin.cookie)).json()).project;
 		other = (await (await ctx.json('POST', '/api/projects', { name: 'Other' }, admin.cookie)).json()).project;
+		await ctx.addMember(project.id, transcriber);
+		await ctx.addMember(project.id, exporter);
 		recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 60_000 })).id;
 		const speaker = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S1', name: 'One' }, admin.cookie);
 		speakerId = (await speaker.json()).speaker.id;

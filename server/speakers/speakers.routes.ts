@@ -71,7 +71,7 @@ async function homeDialectIsKnown(db: Db, projectId: string, code: string | null
  */
 export function speakersRoutes({ db }: Deps) {
 	const manager = requireProjectManager(db);
-	const speakerManager = requireProjectManager(db, 'Project or speaker');
+	const speakerManager = requireProjectManager(db, 'Project or speaker not found');
 	return new Hono<AuthEnv>()
 		.post(
 			'/',

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { requireProjectAccess } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
@@ -20,7 +21,6 @@ const doc = describe({
 		200: media(['image/png'], 'The image', { ETag: 'Names the recording and the request', 'Cache-Control': 'private, max-age=86400' }),
 		304: { description: 'Not modified (the ETag matched)' },
 		...errors({
-			404: 'Recording not found',
 			409: 'Still processing, or processing failed (`not_ready`, with `state`)',
 			422: 'end ≤ start or beyond the recording (`invalid_times`), window too long (`window_too_long`), or ffmpeg failed (`spectrogram_failed`)'
 		})
@@ -42,6 +42,7 @@ export function spectrogramRoutes(deps: Deps) {
 		'/',
 		doc,
 		params(spectrogramParamSchema),
+		requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'read' }),
 		query(spectrogramQuerySchema),
 		async (c) => {
 			const row = await findRecordingById(db, c.req.valid('param').recordingId);

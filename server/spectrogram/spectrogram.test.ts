@@ -95,6 +95,7 @@ describe.each(DB_KINDS)('GET /api/recordings/:id/spectrogram on %s', (kind) => {
 		cookie = transcriber.cookie;
 		const created = await ctx.json('POST', '/api/projects', { name: 'Spectra' }, admin.cookie);
 		const { project } = (await created.json()) as { project: { id: string } };
+		await ctx.addMember(project.id, transcriber);
 		const file = path.join(dir, 'two-tones.wav');
 		await writeTwoTones(ctx.deps.media.ffmpeg, file);
 		const imported = await importRecordingFromFile(ctx.deps, { projectId: project.id, filePath: file, name: 'two-tones.wav', userId: admin.id });

@@ -7,7 +7,8 @@ import { SESSION_COOKIE } from '../auth/auth.middleware.ts';
 import { hashPassword } from '../auth/password.ts';
 import { createSession } from '../auth/sessions.repository.ts';
 import type { DbKind } from '../db/connection.ts';
-import type { Role } from '../db/schema.ts';
+import { upsertMember } from '../access/members.repository.ts';
+import { PROJECT_ROLES, type ProjectRole, type Role } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { loadConfig, type Config } from '../env.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -22,6 +23,14 @@ let passwordHashOnce: Promise<string> | undefined;
 
 export const TEST_PASSWORD = 'correct horse battery';
 
+export interface TestUser {
+	id: string;
+	email: string;
+	cookie: string;
+	/** The project role createUser was given, if any. */
+	projectRole?: ProjectRole;
+}
+
 export interface TestContext {
 	deps: Deps;
 	app: ReturnType<typeof createApp>;
@@ -34,8 +43,14 @@ export interface TestContext {
 	request(pathname: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
 	/** JSON shorthand: method + body, as `cookie`'s user. */
 	json(method: string, pathname: string, body?: unknown, cookie?: string): Promise<Response>;
-	/** Inserts an active user with TEST_PASSWORD and returns a session cookie for it. */
-	createUser(role: Role, email?: string): Promise<{ id: string; email: string; cookie: string }>;
+	/**
+	 * Inserts an active user with TEST_PASSWORD and returns a session cookie for it. Given a project
+	 * role ('transcriber'…), the user is a `member` who holds that role in the projects
+	 * addMember() puts them in.
+	 */
+	createUser(role: Role | ProjectRole, email?: string): Promise<TestUser>;
+	/** Makes `user` a member of the project, with `role` or else the project role they were created with. */
+	addMember(projectId: string, user: { id: string; projectRole?: ProjectRole }, role?: ProjectRole): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -94,14 +109,20 @@ export async function createTestContext(
 			}),
 		async createUser(role, email) {
 			passwordHashOnce ??= hashPassword(TEST_PASSWORD);
+			const projectRole = (PROJECT_ROLES as readonly string[]).includes(role) ? (role as ProjectRole) : undefined;
 			const user = await insertUser(handle.db, {
 				email: email ?? `${role}${++counter}@example.test`,
 				name: `Test ${role}`,
 				passwordHash: await passwordHashOnce,
-				role
+				role: projectRole ? 'member' : (role as Role)
 			});
 			const { token } = await createSession(handle.db, user.id);
-			return { id: user.id, email: user.email, cookie: `${SESSION_COOKIE}=${token}` };
+			return { id: user.id, email: user.email, cookie: `${SESSION_COOKIE}=${token}`, projectRole };
+		},
+		async addMember(projectId, user, role) {
+			const given = role ?? user.projectRole;
+			if (!given) throw new Error('addMember: give the project role');
+			await upsertMember(handle.db, { projectId, userId: user.id, role: given, createdBy: null });
 		},
 		async close() {
 			await handle.close();

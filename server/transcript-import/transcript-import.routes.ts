@@ -1,15 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { resolver } from 'hono-openapi';
+import { requireProjectAccess } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, apiError } from '../lib/errors.ts';
-import { notFound } from '../lib/http.ts';
 import { findTextProblem } from '../lib/input-guard.ts';
 import { describe, errors, ok, params } from '../lib/openapi.ts';
-import { assertCanManageProject, documentsManagerCheck, requireProjectManager } from '../projects/project-access.ts';
 import { checkDeclaredLength, receiveUpload } from '../recordings/upload.ts';
-import { findRecordingForSegments } from '../segments/segments.repository.ts';
 import {
 	MAX_MAPPING_BYTES,
 	MAX_TRANSCRIPT_BYTES,
@@ -46,7 +44,7 @@ const doc = {
 		responses: {
 			200: ok(recordingImportResponseSchema, 'The preview (apply=false)'),
 			201: ok(recordingImportAppliedSchema, 'Applied (apply=true)'),
-			...errors({ ...FAILURES, 404: 'Recording not found' })
+			...errors(FAILURES)
 		}
 	}),
 	project: describe({
@@ -58,24 +56,10 @@ const doc = {
 		responses: {
 			200: ok(projectImportResponseSchema, 'The preview (apply=false)'),
 			201: ok(projectImportAppliedSchema, 'Applied (apply=true)'),
-			...errors({ ...FAILURES, 404: 'Project not found', 422: `${FAILURES[422]}; or the file is not a Label Studio export (\`not_label_studio\`)` })
+			...errors({ ...FAILURES, 422: `${FAILURES[422]}; or the file is not a Label Studio export (\`not_label_studio\`)` })
 		}
 	})
 };
-
-type RecordingImportEnv = { Variables: AuthEnv['Variables'] & { projectId: string } };
-
-/** 404 for an unknown recording, 403 unless the user may manage its project; before the upload is read. */
-function requireRecordingManager(db: Deps['db']): MiddlewareHandler<RecordingImportEnv> {
-	const middleware: MiddlewareHandler<RecordingImportEnv> = async (c, next) => {
-		const recording = await findRecordingForSegments(db, c.req.param('recordingId') ?? '');
-		if (!recording) return notFound(c, 'Recording');
-		await assertCanManageProject(db, c.var.user, recording.project_id);
-		c.set('projectId', recording.project_id);
-		await next();
-	};
-	return documentsManagerCheck(middleware, 'Recording');
-}
 
 /**
  * The upload: streamed to the scratch directory under the size limit, read once, removed; the
@@ -118,7 +102,7 @@ async function receiveImport(c: Context, deps: Deps): Promise<{ ok: true; file: 
 
 /** Mounted at /api/recordings/:recordingId/transcript-import. */
 export function recordingTranscriptImportRoutes(deps: Deps) {
-	return new Hono<AuthEnv>().post('/', doc.recording, params(recordingImportParamSchema), requireRecordingManager(deps.db), async (c) => {
+	return new Hono<AuthEnv>().post('/', doc.recording, params(recordingImportParamSchema), requireProjectAccess(deps.db, { from: 'recording', param: 'recordingId', need: 'manage' }), async (c) => {
 		const received = await receiveImport(c, deps);
 		if (!received.ok) return c.json(received.body, received.status);
 		const { file, fields } = received;
@@ -138,12 +122,12 @@ export function recordingTranscriptImportRoutes(deps: Deps) {
 
 /** Mounted at /api/projects/:projectId/transcript-import. */
 export function projectTranscriptImportRoutes(deps: Deps) {
-	return new Hono<AuthEnv>().post('/', doc.project, params(projectImportParamSchema), requireProjectManager(deps.db), async (c) => {
+	return new Hono<AuthEnv>().post('/', doc.project, params(projectImportParamSchema), requireProjectAccess(deps.db, { from: 'project', param: 'projectId', need: 'manage' }), async (c) => {
 		const received = await receiveImport(c, deps);
 		if (!received.ok) return c.json(received.body, received.status);
 		const { file, fields } = received;
 		const result = await importIntoProject(deps.db, {
-			projectId: c.var.projectId,
+			projectId: c.var.access.projectId,
 			file,
 			options: { mode: fields.mode, format: fields.format, mapping: fields.mapping, clip: fields.clip },
 			apply: fields.apply,

@@ -68,6 +68,7 @@ describe.each(DB_KINDS)('transcript import on %s', (kind) => {
 		admin = await ctx.createUser('admin');
 		transcriber = await ctx.createUser('transcriber');
 		project = (await (await ctx.json('POST', '/api/projects', { name: `Import ${kind}` }, admin.cookie)).json()).project;
+		await ctx.addMember(project.id, transcriber);
 		s1 = (await (await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S1', name: 'Ah Ming' }, admin.cookie)).json()).speaker;
 		dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-import-'));
 	});
@@ -548,6 +549,7 @@ describe.each(DB_KINDS)('transcript import on %s', (kind) => {
 
 		it('matches tasks to recordings by the audio’s base name, previews each, applies all in one transaction', async () => {
 			const p2 = (await (await ctx.json('POST', '/api/projects', { name: `LS ${kind}` }, admin.cookie)).json()).project as ProjectDto;
+			await ctx.addMember(p2.id, transcriber);
 			const tape1 = (await insertTestRecording(ctx.deps.db, { projectId: p2.id, durationMs: 10_000, name: 'tape 1.wav' })).id;
 			const tape2 = (await insertTestRecording(ctx.deps.db, { projectId: p2.id, durationMs: 10_000, name: 'Tape2.flac' })).id;
 			const exported = JSON.stringify([

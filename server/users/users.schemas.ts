@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../db/schema.ts';
 import { isoDateTime } from '../lib/openapi.ts';
 
-export const roleSchema = z.enum(ROLES as ['admin', 'reviewer', 'transcriber', 'exporter']);
+export const roleSchema = z.enum(ROLES).describe('Instance-wide: `admin` runs the instance; a `member` works in the projects they belong to');
 
 export const userDtoSchema = z
 	.object({

@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { upsertMember } from '../../../server/access/members.repository.ts';
 import { SESSION_COOKIE } from '../../../server/auth/auth.middleware.ts';
 import { createLoginThrottle } from '../../../server/auth/login-throttle.ts';
 import { hashPassword } from '../../../server/auth/password.ts';
 import { createSession } from '../../../server/auth/sessions.repository.ts';
 import { createDb, type DbHandle } from '../../../server/db/connection.ts';
 import { migrateToLatest } from '../../../server/db/migrator.ts';
-import type { Role } from '../../../server/db/schema.ts';
+import type { ProjectRole, Role } from '../../../server/db/schema.ts';
 import type { Deps } from '../../../server/deps.ts';
 import { loadConfig } from '../../../server/env.ts';
 import { createLogger } from '../../../server/lib/logger.ts';
@@ -56,7 +57,7 @@ export async function openDeps(dataDir: string): Promise<{ deps: Deps; handle: D
  * A new workspace in a temp directory, or in `dataDir` (reusing its project and recordings when it
  * holds an earlier workspace). `keep` leaves the directory in place on remove().
  */
-export async function createWorkspace(options: { role?: Role; dataDir?: string; keep?: boolean } = {}): Promise<Workspace> {
+export async function createWorkspace(options: { role?: Role | ProjectRole; dataDir?: string; keep?: boolean } = {}): Promise<Workspace> {
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fangyan-bench-'));
 	mkdirSync(dataDir, { recursive: true });
 	const { deps, handle } = await openDeps(dataDir);
@@ -64,13 +65,17 @@ export async function createWorkspace(options: { role?: Role; dataDir?: string; 
 		email: `bench-${Date.now()}@example.test`,
 		name: 'Benchmark',
 		passwordHash: await hashPassword(`bench-${Math.random()}`),
-		role: options.role ?? 'admin'
+		role: options.role === undefined || options.role === 'admin' ? 'admin' : 'member'
 	});
 	const { token } = await createSession(handle.db, user.id);
 	// A kept workspace (FANGYAN_BENCH_WORKSPACE) already has its project.
 	const project = await createProject(handle.db, { name: 'Benchmark', slug: 'bench', createdBy: user.id });
 	const projectId = project.ok ? project.project.id : await findProjectId(handle.db, 'bench');
 	if (!projectId) throw new Error('could not create the benchmark project');
+	// A project role is the user's role in the benchmark project.
+	if (options.role && options.role !== 'admin' && options.role !== 'member') {
+		await upsertMember(handle.db, { projectId, userId: user.id, role: options.role, createdBy: null });
+	}
 	let closed = false;
 	const close = async () => {
 		if (closed) return;

@@ -28,6 +28,8 @@ describe.each(DB_KINDS)('autosave outbox against the API on %s', (kind) => {
 		colleague = await ctx.createUser('transcriber');
 		const res = await ctx.json('POST', '/api/projects', { name: 'Autosave' }, admin.cookie);
 		const project: ProjectDto = (await res.json()).project;
+		await ctx.addMember(project.id, me);
+		await ctx.addMember(project.id, colleague);
 		recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id;
 	});
 	afterAll(() => ctx.close());
