@@ -107,14 +107,17 @@ describe.each(DB_KINDS)('runPresegment against the real API on %s', (kind) => {
 
 	beforeAll(async () => {
 		ctx = await createTestContext(kind);
-		cookie = (await ctx.createUser('transcriber')).cookie;
-		({ recordingId } = await insertBurstRecording(ctx.deps.db, ctx.deps.storage, ctx.deps.media.ffmpeg, {
+		const transcriber = await ctx.createUser('transcriber');
+		cookie = transcriber.cookie;
+		let projectId: string;
+		({ recordingId, projectId } = await insertBurstRecording(ctx.deps.db, ctx.deps.storage, ctx.deps.media.ffmpeg, {
 			durationMs: 8000,
 			bursts: [
 				{ startMs: 1000, endMs: 2500, amplitude: 0.5 },
 				{ startMs: 4000, endMs: 6000, amplitude: 0.5 }
 			]
 		}));
+		await ctx.addMember(projectId, transcriber);
 	});
 	afterAll(() => ctx.close());
 
