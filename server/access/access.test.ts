@@ -15,6 +15,7 @@ interface ProjectFixture {
 	segmentId: string;
 	deletedSegmentId: string;
 	speakerId: string;
+	qaBatchId: string;
 }
 
 /**
@@ -25,13 +26,14 @@ function idFor(path: string, param: string, p: ProjectFixture, deleted = false):
 	if (param === 'projectId') return p.projectId;
 	if (param === 'recordingId') return p.recordingId;
 	if (param === 'speakerId') return p.speakerId;
+	if (param === 'batchId') return p.qaBatchId;
 	if (param === 'id' && path.startsWith('/api/recordings/')) return p.recordingId;
 	if (param === 'id' && path.startsWith('/api/segments/')) return deleted ? p.deletedSegmentId : p.segmentId;
 	throw new Error(`No id of project B for {${param}} in ${path}: add its kind to idFor() in server/access/access.test.ts`);
 }
 
 /** The answer a refused id gets from requireProjectAccess (and from a truly unknown id). */
-const REFUSED = /^(Project|Recording|Segment|Speaker|Project or speaker|Resource) not found$/;
+const REFUSED = /^(Project|Recording|Segment|Speaker|Project or speaker|QA batch|Resource) not found$/;
 
 describe.each(DB_KINDS)('project access on %s', (kind) => {
 	let ctx: TestContext;
@@ -52,7 +54,10 @@ describe.each(DB_KINDS)('project access on %s', (kind) => {
 		expect((await ctx.json('DELETE', `/api/segments/${gone.id}?version=1`, undefined, admin.cookie)).status).toBe(200);
 		const speaker = (await (await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code: 'S1', name: 'One' }, admin.cookie)).json())
 			.speaker;
-		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id };
+		const batch = await ctx.json('POST', `/api/projects/${project.id}/qa-batches`, { recordingIds: [recordingId], percent: 100, seed: 'x' }, admin.cookie);
+		expect(batch.status).toBe(201);
+		const qaBatchId = (await batch.json()).batch.id;
+		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id, qaBatchId };
 	}
 
 	beforeAll(async () => {

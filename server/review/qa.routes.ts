@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { requireProjectAccess } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { notFound } from '../lib/http.ts';
@@ -50,15 +51,16 @@ const doc = {
 
 /** A project's QA batches; mounted under /api/projects/:projectId/qa-batches. */
 export function projectQaRoutes({ db }: Deps) {
+	const project = (need: 'read' | 'review') => requireProjectAccess(db, { from: 'project', param: 'projectId', need });
 	return new Hono<AuthEnv>()
-		.post('/', doc.create, params(projectParamsSchema), jsonBody(createQaBatchSchema), async (c) => {
+		.post('/', doc.create, params(projectParamsSchema), project('review'), jsonBody(createQaBatchSchema), async (c) => {
 			const projectId = await findProjectId(db, c.req.valid('param').projectId);
 			if (!projectId) return notFound(c, 'Project');
 			const result = await createQaBatch(db, { projectId, user: c.var.user, input: c.req.valid('json') });
 			if (!result.ok) return c.json(result.body, result.status as 403 | 404 | 422);
 			return c.json(result.detail, 201);
 		})
-		.get('/', doc.list, params(projectParamsSchema), async (c) => {
+		.get('/', doc.list, params(projectParamsSchema), project('read'), async (c) => {
 			const projectId = await findProjectId(db, c.req.valid('param').projectId);
 			const access = projectId ? await reviewAccessForProject(db, c.var.user, projectId) : null;
 			if (!access?.can.read) return notFound(c, 'Project');
@@ -70,13 +72,14 @@ export function projectQaRoutes({ db }: Deps) {
 
 /** One QA batch; mounted under /api/qa-batches. */
 export function qaBatchRoutes({ db }: Deps) {
+	const batch = (need: 'read' | 'review') => requireProjectAccess(db, { from: 'qaBatch', param: 'batchId', need });
 	return new Hono<AuthEnv>()
-		.get('/:batchId', doc.get, params(qaBatchParamSchema), async (c) => {
+		.get('/:batchId', doc.get, params(qaBatchParamSchema), batch('read'), async (c) => {
 			const detail = await loadQaBatch(db, c.req.valid('param').batchId, c.var.user);
 			if (!detail) return notFound(c, 'QA batch');
 			return c.json(detail, 200);
 		})
-		.post('/:batchId/decision', doc.decide, params(qaBatchParamSchema), async (c) => {
+		.post('/:batchId/decision', doc.decide, params(qaBatchParamSchema), batch('review'), async (c) => {
 			const result = await decideQaBatch(db, c.req.valid('param').batchId, c.var.user);
 			if (!result.ok) return c.json(result.body, result.status as 403 | 404 | 409);
 			return c.json(result.detail, 200);

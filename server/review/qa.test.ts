@@ -27,6 +27,7 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 		bo = await ctx.createUser('transcriber');
 		reviewer = await ctx.createUser('reviewer');
 		project = (await (await ctx.json('POST', '/api/projects', { name: 'QA' }, admin.cookie)).json()).project;
+		for (const who of [ann, bo, reviewer]) await ctx.addMember(project.id, who);
 		recordings = [
 			(await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id,
 			(await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { requireProjectAccess } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import { audit, changedFields } from '../audit/audit.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
@@ -77,7 +78,7 @@ const doc = {
 /** Review settings of a project; mounted under /api/projects/:projectId/review-settings. */
 export function reviewSettingsRoutes({ db }: Deps) {
 	return new Hono<AuthEnv>()
-		.get('/', doc.settings, params(projectParamsSchema), async (c) => {
+		.get('/', doc.settings, params(projectParamsSchema), requireProjectAccess(db, { from: 'project', param: 'projectId', need: 'read' }), async (c) => {
 			const projectId = await findProjectId(db, c.req.valid('param').projectId);
 			const access = projectId ? await reviewAccessForProject(db, c.var.user, projectId) : null;
 			if (!access?.can.read) return notFound(c, 'Project');
@@ -103,7 +104,8 @@ export function reviewSettingsRoutes({ db }: Deps) {
 
 /** The review view of a recording; mounted under /api/recordings/:recordingId/review. */
 export function recordingReviewRoutes({ db }: Deps) {
-	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), query(listSegmentsQuerySchema), async (c) => {
+	const reader = requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'read' });
+	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), reader, query(listSegmentsQuerySchema), async (c) => {
 		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user, c.req.valid('query').variant);
 		if (!review) return notFound(c, 'Recording');
 		return c.json(review, 200);
@@ -112,7 +114,8 @@ export function recordingReviewRoutes({ db }: Deps) {
 
 /** Review metrics of a recording; mounted under /api/recordings/:recordingId/metrics. */
 export function recordingMetricsRoutes({ db }: Deps) {
-	return new Hono<AuthEnv>().get('/', doc.metrics, params(reviewRecordingParamSchema), query(metricsQuerySchema), async (c) => {
+	const reader = requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'read' });
+	return new Hono<AuthEnv>().get('/', doc.metrics, params(reviewRecordingParamSchema), reader, query(metricsQuerySchema), async (c) => {
 		const { layer, ...score } = c.req.valid('query');
 		const result = await recordingMetrics(db, { recordingId: c.req.valid('param').recordingId, user: c.var.user, layer, score });
 		if (!result.ok) return c.json(result.body, result.status as 404 | 422);
@@ -122,13 +125,14 @@ export function recordingMetricsRoutes({ db }: Deps) {
 
 /** Decisions on one segment; mounted under /api/segments beside the segment routes. */
 export function segmentReviewRoutes({ db }: Deps) {
+	const segment = (need: 'read' | 'review') => requireProjectAccess(db, { from: 'segment', param: 'id', need });
 	return new Hono<AuthEnv>()
-		.post('/:id/reviews', doc.create, params(segmentParamSchema), jsonBody(createReviewSchema), async (c) => {
+		.post('/:id/reviews', doc.create, params(segmentParamSchema), segment('review'), jsonBody(createReviewSchema), async (c) => {
 			const result = await submitReview(db, { segmentId: c.req.valid('param').id, user: c.var.user, input: c.req.valid('json') });
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ review: result.review, entry: result.entry }, 201);
 		})
-		.get('/:id/reviews', doc.list, params(segmentParamSchema), async (c) => {
+		.get('/:id/reviews', doc.list, params(segmentParamSchema), segment('read'), async (c) => {
 			const reviews = await segmentReviews(db, c.req.valid('param').id, c.var.user);
 			if (!reviews) return notFound(c, 'Segment');
 			return c.json({ reviews }, 200);

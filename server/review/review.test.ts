@@ -27,6 +27,7 @@ describe.each(DB_KINDS)('review on %s', (kind) => {
 		linguist = await ctx.createUser('reviewer');
 		exporter = await ctx.createUser('exporter');
 		project = (await (await ctx.json('POST', '/api/projects', { name: 'Review' }, admin.cookie)).json()).project;
+		for (const who of [transcriber, reviewer, linguist, exporter]) await ctx.addMember(project.id, who);
 		recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 60_000 })).id;
 	});
 	afterAll(() => ctx.close());
