@@ -45,7 +45,7 @@ describe('platform pages', () => {
 		expect(await page.getByTestId('recording-row').textContent()).toContain('wu.wav');
 
 		await page.getByTestId('user-menu').click();
-		expect(await page.locator('#user-menu-panel').textContent()).toContain('Transcriber');
+		expect(await page.locator('#user-menu-panel').textContent()).toContain('Member');
 		await page.keyboard.press('Escape');
 		expect(await page.locator('#user-menu-panel').count()).toBe(0);
 		await page.context().close();
