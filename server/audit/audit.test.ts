@@ -30,6 +30,7 @@ describe.each(DB_KINDS)('audit trail on %s', (kind) => {
 		transcriber = await ctx.createUser('transcriber');
 		project = (await (await ctx.json('POST', '/api/projects', { name: 'Audited' }, admin.cookie)).json()).project;
 		other = (await (await ctx.json('POST', '/api/projects', { name: 'Elsewhere' }, admin.cookie)).json()).project;
+		await ctx.addMember(project.id, transcriber);
 		recordingId = (await insertTestRecording(ctx.deps.db, { projectId: project.id, name: 'tape1.wav' })).id;
 	});
 	afterAll(() => ctx.close());
