@@ -12,7 +12,7 @@ import { insertTestRecording } from '../server/segments/test-fixtures.ts';
 import type { ProjectDto } from '../src/lib/api/types.ts';
 import { api } from './editor-helpers.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { seedAdmin, seedProject, seedUser, signedInPage, type SeededUser } from './seed.ts';
+import { seedAdmin, seedMember, seedProject, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
 
@@ -33,6 +33,7 @@ describe('audit trail', () => {
 		admin = await seedAdmin(h, { name: 'Ada Admin' });
 		transcriber = await seedUser(h, { role: 'transcriber', email: 'tx@example.org', name: '陈小明' });
 		project = await seedProject(h, admin.cookie, { name: 'Taishanese stories' });
+		await seedMember(h, project.id, transcriber, 'transcriber');
 		recordingId = (await insertTestRecording(h.server.deps.db, { projectId: project.id, name: 'grandma-01.wav' })).id;
 		const speaker = await api(h, admin.cookie, 'POST', `/api/projects/${project.id}/speakers`, { code: 'S1', name: '阿婆', place: '台山' });
 		expect(speaker.status).toBe(201);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, RecordingDto } from '../src/lib/api/types.ts';
 import { api, openEditor, serverSegments, until, type ServerSegment } from './editor-helpers.ts';
 import { makeTestAudio, startHarness, type Harness } from './harness.ts';
-import { seedAdmin, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
+import { seedAdmin, seedMember, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
 const SIZES = [
@@ -40,6 +40,8 @@ describe('review', () => {
 		reviewer = await seedUser(h, { role: 'reviewer', email: 'reviewer@example.org', name: 'Lin (QC)' });
 		transcriber = await seedUser(h, { role: 'transcriber', email: 'transcriber@example.org', name: 'Chan' });
 		project = await seedProject(h, admin.cookie, { name: 'Yue review' });
+		await seedMember(h, project.id, reviewer, 'reviewer');
+		await seedMember(h, project.id, transcriber, 'transcriber');
 		recording = await seedRecording(h, admin.cookie, project.id, makeTestAudio(dir, 6, 'yue.wav'));
 		const tag = project.dialectTags.find((t) => t.code === 'yue-gz')!.id;
 		const texts = ['我哋今日去饮茶', '佢话唔得闲', '好耐冇见'];

@@ -99,6 +99,11 @@ export async function seedUser(
 	return { user, email: input.email, password, cookie };
 }
 
+/** Puts a seeded user into a project with a role (as the Members tab does). */
+export async function seedMember(h: Harness, projectId: string, member: SeededUser, role: ProjectRole): Promise<void> {
+	await upsertMember(h.server.deps.db, { projectId, userId: member.user.id, role, createdBy: null });
+}
+
 export async function seedProject(
 	h: Harness,
 	cookie: string,

@@ -18,7 +18,7 @@ export type DialectTagDto = ProjectDto['dialectTags'][number];
 export type TextLayerDto = ProjectDto['textLayers'][number];
 export type SpeakerDto = ProjectDto['speakers'][number];
 export type CreateProjectInput = InferRequestType<A['projects']['$post']>['json'];
-/** What the signed-in user may do in a project (server/projects/project-access.ts decides). */
+/** What the signed-in user may do in a project (server/access/ decides). */
 export type ProjectCapabilities = InferResponseType<A['projects'][':projectId']['$get'], 200>['capabilities'];
 export type PatchProjectInput = InferRequestType<A['projects'][':projectId']['$patch']>['json'];
 export type ProjectUsage = InferResponseType<A['projects'][':projectId']['usage']['$get'], 200>['usage'];
