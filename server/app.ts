@@ -5,6 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { projectMembersRoutes } from './access/members.routes.ts';
 import { auditRoutes, projectAuditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard.routes.ts';
@@ -25,6 +26,7 @@ import { recordingSegmentsRoutes, segmentsRoutes } from './segments/segments.rou
 import { spectrogramRoutes } from './spectrogram/spectrogram.routes.ts';
 import { projectTasksRoutes, tasksRoutes } from './tasks/tasks.routes.ts';
 import { projectTranscriptImportRoutes, recordingTranscriptImportRoutes } from './transcript-import/transcript-import.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
 
 /** Routes anyone may call without a session: method + path. Every other /api route needs one. */
 const PUBLIC_ROUTES = new Set([
@@ -34,7 +36,9 @@ const PUBLIC_ROUTES = new Set([
 	'GET /api/docs/scalar.js',
 	'GET /api/auth/setup',
 	'POST /api/auth/setup',
-	'POST /api/auth/login'
+	'POST /api/auth/login',
+	'POST /api/auth/link',
+	'POST /api/auth/link/accept'
 ]);
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -62,6 +66,8 @@ export function createApp(deps: Deps, options: { staticDir?: string } = {}) {
 		.route('/', openApiRoutes(() => openApiDocumentOf(whole)))
 		.route('/auth', authRoutes(deps))
 		.route('/projects', projectsRoutes(deps))
+		.route('/projects/:projectId/members', projectMembersRoutes(deps))
+		.route('/users', usersRoutes(deps))
 		.route('/projects/:projectId/recordings', projectRecordingsRoutes(deps))
 		.route('/projects/:projectId/transcript-import', projectTranscriptImportRoutes(deps))
 		.route('/projects/:projectId/review-settings', reviewSettingsRoutes(deps))

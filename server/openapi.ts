@@ -44,6 +44,7 @@ export async function buildOpenApiDocument(
 			tags: [
 				{ name: 'system' },
 				{ name: 'auth' },
+				{ name: 'users' },
 				{ name: 'projects' },
 				{ name: 'speakers' },
 				{ name: 'recordings' },

@@ -16,6 +16,7 @@ interface ProjectFixture {
 	deletedSegmentId: string;
 	speakerId: string;
 	qaBatchId: string;
+	memberId: string;
 }
 
 /**
@@ -27,6 +28,8 @@ function idFor(path: string, param: string, p: ProjectFixture, deleted = false):
 	if (param === 'recordingId') return p.recordingId;
 	if (param === 'speakerId') return p.speakerId;
 	if (param === 'batchId') return p.qaBatchId;
+	// A member of the project (its creator, the admin, is its manager).
+	if (param === 'userId' && path.includes('/members/')) return p.memberId;
 	if (param === 'id' && path.startsWith('/api/recordings/')) return p.recordingId;
 	if (param === 'id' && path.startsWith('/api/segments/')) return deleted ? p.deletedSegmentId : p.segmentId;
 	throw new Error(`No id of project B for {${param}} in ${path}: add its kind to idFor() in server/access/access.test.ts`);
@@ -57,7 +60,7 @@ describe.each(DB_KINDS)('project access on %s', (kind) => {
 		const batch = await ctx.json('POST', `/api/projects/${project.id}/qa-batches`, { recordingIds: [recordingId], percent: 100, seed: 'x' }, admin.cookie);
 		expect(batch.status).toBe(201);
 		const qaBatchId = (await batch.json()).batch.id;
-		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id, qaBatchId };
+		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id, qaBatchId, memberId: admin.id };
 	}
 
 	beforeAll(async () => {
@@ -74,11 +77,14 @@ describe.each(DB_KINDS)('project access on %s', (kind) => {
 	});
 	afterAll(() => ctx.close());
 
-	/** Every operation of the generated document whose path names something by id. */
+	/** Every operation of the generated document whose path names something by id, and whether it is for admins only. */
 	async function routesWithIds() {
 		const doc = await openApiDocumentOf(ctx.app);
 		return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-			METHODS.filter((m) => item?.[m] && path.includes('{')).map((method) => ({ method, path }))
+			METHODS.filter((m) => item?.[m] && path.includes('{')).map((method) => {
+				const roles = (item![method] as { 'x-roles'?: string[] })['x-roles'];
+				return { method, path, adminOnly: roles !== undefined && !roles.includes('member') };
+			})
 		);
 	}
 
@@ -91,7 +97,14 @@ describe.each(DB_KINDS)('project access on %s', (kind) => {
 	it('answers 404 to every member of project A for every route given project B’s ids, and 401 signed out', async () => {
 		const routes = await routesWithIds();
 		expect(routes.length).toBeGreaterThan(20);
-		for (const { method, path } of routes) {
+		for (const { method, path, adminOnly } of routes) {
+			if (adminOnly) {
+				// Instance routes (accounts): a member is refused outright, whatever the id.
+				const url = path.replace(/\{\w+\}/g, admin.id);
+				for (const member of Object.values(membersOfA)) expect((await call(method, url, member.cookie)).status, `${method} ${url}`).toBe(403);
+				expect((await call(method, url)).status, `signed out: ${method} ${url}`).toBe(401);
+				continue;
+			}
 			const urls = [fill(path, b), ...(path.startsWith('/api/segments/') ? [fill(path, b, true)] : [])];
 			if (path.includes('{projectId}')) urls.push(path.replace('{projectId}', b.slug).replace(/\{(\w+)\}/g, (_, param: string) => idFor(path, param, b)));
 			for (const [i, url] of urls.entries()) {

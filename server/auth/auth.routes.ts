@@ -7,7 +7,9 @@ import { apiError } from '../lib/errors.ts';
 import { clientAddress } from '../lib/client-address.ts';
 import { BODY_LIMITS, describe, errors, jsonBody, ok, okBodySchema } from '../lib/openapi.ts';
 import { toUserDto } from '../users/users.mapper.ts';
-import { findUserByEmail, updateUserSettings } from '../users/users.repository.ts';
+import { findUserByEmail, findUserById, updateUserSettings } from '../users/users.repository.ts';
+import { acceptAccountLinkSchema, accountLinkInfoSchema, accountLinkTokenSchema } from '../users/users.schemas.ts';
+import { LINK_INVALID, acceptAccountLink, describeAccountLink } from '../users/users.service.ts';
 import { requireSession, SESSION_COOKIE, type AuthEnv } from './auth.middleware.ts';
 import { loginSchema, needsSetupSchema, settingsSchema, setupSchema, userEnvelopeSchema } from './auth.schemas.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
@@ -41,6 +43,23 @@ const doc = {
 	}),
 	logout: describe({ tags: ['auth'], summary: 'Sign out (ends the session)', responses: { 200: ok(okBodySchema) } }),
 	me: describe({ tags: ['auth'], summary: 'The signed-in user', responses: { 200: ok(userEnvelopeSchema) } }),
+	linkInfo: describe({
+		tags: ['auth'],
+		summary: 'What an invitation or password-reset link is for (the token is in the body, never in a URL the server logs)',
+		responses: {
+			200: ok(accountLinkInfoSchema),
+			...errors({ 404: 'Unknown, used or expired link (`link_invalid`)' })
+		}
+	}),
+	linkAccept: describe({
+		tags: ['auth'],
+		summary: "Use an invitation or reset link once: set the password (and the invitee's name) and sign in",
+		description: "A reset ends the user's other sessions.",
+		responses: {
+			200: { ...ok(userEnvelopeSchema, 'Password set and signed in'), headers: SETS_COOKIE },
+			...errors({ 404: 'Unknown, used or expired link (`link_invalid`)' })
+		}
+	}),
 	settings: describe({
 		tags: ['auth'],
 		summary: "Replace the signed-in user's settings",
@@ -48,12 +67,12 @@ const doc = {
 	})
 };
 
-/** Setup of the first admin, sign-in and sign-out, and the signed-in user. */
+/** Setup of the first admin, sign-in and sign-out, invitation and reset links, and the signed-in user. */
 export function authRoutes(deps: Deps) {
 	const { db, config, loginThrottle } = deps;
 
 	/** Opens a session; `how` says in the audit trail whether it was a sign-in or the first-run setup. */
-	async function startSession(c: Context, userId: string, how: 'sign_in' | 'setup') {
+	async function startSession(c: Context, userId: string, how: 'sign_in' | 'setup' | 'account_link') {
 		const { token, expiresAt } = await db.transaction().execute(async (trx) => {
 			const session = await createSession(trx, userId);
 			const details = { via: how, address: clientAddress(c, config.trustProxyHops) };
@@ -102,6 +121,18 @@ export function authRoutes(deps: Deps) {
 			});
 			deleteCookie(c, SESSION_COOKIE, { path: '/' });
 			return c.json({ ok: true as const }, 200);
+		})
+		.post('/link', doc.linkInfo, jsonBody(accountLinkTokenSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
+			const link = await describeAccountLink(db, c.req.valid('json').token);
+			if (!link) return c.json(apiError('link_invalid', LINK_INVALID), 404);
+			return c.json({ link }, 200);
+		})
+		.post('/link/accept', doc.linkAccept, jsonBody(acceptAccountLinkSchema, { maxBytes: BODY_LIMITS.auth }), async (c) => {
+			const result = await acceptAccountLink(db, c.req.valid('json'));
+			if (!result.ok) return c.json(apiError('link_invalid', LINK_INVALID), 404);
+			await startSession(c, result.userId, 'account_link');
+			const user = await findUserById(db, result.userId);
+			return c.json({ user: toUserDto(user!) }, 200);
 		})
 		// The session lookup just read the user (settings included) from the database.
 		.get('/me', doc.me, requireSession(deps), (c) => c.json({ user: c.var.user }, 200))

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { jsonDepth } from '../lib/input-guard.ts';
-import { roleSchema, userDtoSchema } from '../users/users.schemas.ts';
+import { emailSchema, passwordSchema, roleSchema, userDtoSchema } from '../users/users.schemas.ts';
 
-export { roleSchema };
+export { emailSchema, passwordSchema, roleSchema };
 
 /** Settings stay small and shallow: they travel with every sign-in and session check. */
 export const MAX_SETTINGS_BYTES = 16 * 1024;
 export const MAX_SETTINGS_DEPTH = 8;
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
-export const passwordSchema = z
-	.string()
-	.min(10, 'Use at least 10 characters')
-	.max(200, 'Use at most 200 characters');
 
 export const setupSchema = z.object({
 	email: emailSchema,

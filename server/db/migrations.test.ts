@@ -8,6 +8,7 @@ import { DB_KINDS, createTestDb } from '../test/db.ts';
 type LegacyRole = 'admin' | 'reviewer' | 'transcriber' | 'exporter';
 
 const EXPECTED_TABLES = [
+	'account_link',
 	'activity_bucket',
 	'audit_log',
 	'dashboard_category_daily',

@@ -36,6 +36,7 @@ export interface Database {
 	dashboard_category_daily: DashboardCategoryDailyTable;
 	activity_bucket: ActivityBucketTable;
 	project_member: ProjectMemberTable;
+	account_link: AccountLinkTable;
 }
 
 /** The instance-wide role: an admin runs the instance (users, every project); a member works in the projects they belong to. */
@@ -65,6 +66,21 @@ export interface SessionTable {
 	user_id: string;
 	created_at: string;
 	expires_at: string;
+}
+
+export type AccountLinkPurpose = 'invite' | 'reset';
+
+/** A one-time invitation or password-reset link; see its migration. */
+export interface AccountLinkTable {
+	/** sha256 of the link's token. */
+	id: string;
+	user_id: string;
+	purpose: AccountLinkPurpose;
+	created_by: string | null;
+	created_at: string;
+	expires_at: string;
+	/** Set when the link was used or superseded; a link is good once. */
+	used_at: string | null;
 }
 
 /** At most one row (id 1): present once first-run setup is done; its key decides a race. */

@@ -1,7 +1,9 @@
 import type { User } from '../db/schema.ts';
-import type { UserDto } from './users.schemas.ts';
+import { DUMMY_HASH } from '../auth/password.ts';
+import type { AccountRow } from './users.repository.ts';
+import type { AccountDto, UserDto } from './users.schemas.ts';
 
-export type { UserDto };
+export type { AccountDto, UserDto };
 
 export function toUserDto(row: Omit<User, 'password_hash'>): UserDto {
 	return {
@@ -13,4 +15,10 @@ export function toUserDto(row: Omit<User, 'password_hash'>): UserDto {
 		settings: JSON.parse(row.settings || '{}'),
 		createdAt: row.created_at
 	};
+}
+
+export function toAccountDto(row: AccountRow): AccountDto {
+	const { settings: _settings, ...user } = toUserDto(row);
+	void _settings;
+	return { ...user, invitePending: row.password_hash === DUMMY_HASH, projectCount: Number(row.project_count ?? 0) };
 }

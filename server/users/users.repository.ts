@@ -62,3 +62,55 @@ export function updateUserSettings(db: Db, id: string, settings: Record<string, 
 export function normalizeEmail(email: string) {
 	return email.trim().toLowerCase();
 }
+
+export function updateUser(
+	db: Db,
+	id: string,
+	patch: Partial<{ name: string; role: Role; is_active: 0 | 1; password_hash: string }>
+) {
+	return db
+		.updateTable('user')
+		.set({ ...patch, updated_at: nowIso() })
+		.where('id', '=', id)
+		.returning(USER_COLUMNS)
+		.executeTakeFirst();
+}
+
+/** Ends every session of the user at once (deactivation, a new password); every app server sees it on the next request. */
+export function deleteUserSessions(db: Db, userId: string) {
+	return db.deleteFrom('session').where('user_id', '=', userId).execute();
+}
+
+export async function countActiveAdmins(db: Db): Promise<number> {
+	const row = await db
+		.selectFrom('user')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('role', '=', 'admin')
+		.where('is_active', '=', 1)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** Accounts with their project count; the hash only tells whether an invitation is still open. */
+function accounts(db: Db) {
+	return db
+		.selectFrom('user')
+		.select([...USER_COLUMNS.map((c) => `user.${c}` as const), 'user.password_hash'])
+		.select((eb) =>
+			eb
+				.selectFrom('project_member')
+				.select(eb.fn.countAll<number>().as('n'))
+				.whereRef('project_member.user_id', '=', 'user.id')
+				.as('project_count')
+		);
+}
+
+export type AccountRow = Awaited<ReturnType<typeof listAccounts>>[number];
+
+export function listAccounts(db: Db) {
+	return accounts(db).orderBy('user.name').orderBy('user.id').execute();
+}
+
+export function findAccount(db: Db, id: string) {
+	return accounts(db).where('user.id', '=', id).executeTakeFirst();
+}
