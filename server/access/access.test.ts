@@ -17,6 +17,7 @@ interface ProjectFixture {
 	speakerId: string;
 	qaBatchId: string;
 	memberId: string;
+	taskId: string;
 }
 
 /**
@@ -28,6 +29,7 @@ function idFor(path: string, param: string, p: ProjectFixture, deleted = false):
 	if (param === 'recordingId') return p.recordingId;
 	if (param === 'speakerId') return p.speakerId;
 	if (param === 'batchId') return p.qaBatchId;
+	if (param === 'taskId') return p.taskId;
 	// A member of the project (its creator, the admin, is its manager).
 	if (param === 'userId' && path.includes('/members/')) return p.memberId;
 	if (param === 'id' && path.startsWith('/api/recordings/')) return p.recordingId;
@@ -36,7 +38,7 @@ function idFor(path: string, param: string, p: ProjectFixture, deleted = false):
 }
 
 /** The answer a refused id gets from requireProjectAccess (and from a truly unknown id). */
-const REFUSED = /^(Project|Recording|Segment|Speaker|Project or speaker|QA batch|Resource) not found$/;
+const REFUSED = /^(Project|Recording|Segment|Speaker|Project or speaker|QA batch|Task|Resource) not found$/;
 
 describe.each(DB_KINDS)('project access on %s', (kind) => {
 	let ctx: TestContext;
@@ -60,7 +62,9 @@ describe.each(DB_KINDS)('project access on %s', (kind) => {
 		const batch = await ctx.json('POST', `/api/projects/${project.id}/qa-batches`, { recordingIds: [recordingId], percent: 100, seed: 'x' }, admin.cookie);
 		expect(batch.status).toBe(201);
 		const qaBatchId = (await batch.json()).batch.id;
-		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id, qaBatchId, memberId: admin.id };
+		expect((await ctx.json('POST', `/api/projects/${project.id}/tasks`, {}, admin.cookie)).status).toBe(201);
+		const taskId = (await (await ctx.json('GET', `/api/projects/${project.id}/tasks`, undefined, admin.cookie)).json()).tasks[0].id;
+		return { projectId: project.id, slug: project.slug, recordingId, segmentId: kept.id, deletedSegmentId: gone.id, speakerId: speaker.id, qaBatchId, memberId: admin.id, taskId };
 	}
 
 	beforeAll(async () => {

@@ -108,6 +108,7 @@ const doc = {
 		responses: {
 			200: ok(taskEnvelopeSchema),
 			...errors({
+				403: 'Your role in the project may not make this transition (transcribers start, submit and release; reviewers accept, return and pass on)',
 				404: 'Task not found',
 				409: `${illegal}; \`not_yours\` when someone else holds it`,
 				422: 'Returning without a comment (`comment_required`)'

@@ -34,6 +34,7 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 	async function newProject(settings: Partial<Record<string, number>> = {}) {
 		const res = await ctx.json('POST', '/api/projects', { name: `Tasks ${Math.random().toString(36).slice(2)}` }, admin.cookie);
 		const projectId = (await res.json()).project.id as string;
+		for (const user of [alice, bob, carol, reviewer, exporter]) await ctx.addMember(projectId, user);
 		if (Object.keys(settings).length) {
 			const put = await ctx.json(
 				'PUT',
@@ -333,13 +334,14 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 		// 30 minutes: windows at 0, 9:55, 19:50 and a short one from 29:45.
 		expect(created).toBe(48);
 		const users = await Promise.all(Array.from({ length: 60 }, () => ctx.createUser('transcriber')));
+		for (const u of users) await ctx.addMember(projectId, u);
 		// A second pool, so PostgreSQL sees many transactions at once (SQLite: one writer, as in production).
 		const handle = kind === 'postgres' ? createDb({ url: inject('pgUrl'), schema: await schemaOf(ctx), poolSize: 30 }) : undefined;
 		const db = handle?.db ?? ctx.deps.db;
 		try {
 			const results = await Promise.all(
 				users.map(async (u) => {
-					const access = (await taskAccess(db, { id: u.id, role: 'transcriber' }, projectId))!;
+					const access = (await taskAccess(db, { id: u.id, role: 'member' }, projectId))!;
 					const result = await claimNextTask(db, { projectId, user: u, access });
 					return result.ok ? result.task : null;
 				})

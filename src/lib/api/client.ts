@@ -3,7 +3,15 @@ import { hc } from 'hono/client';
 import type { AppType } from '$server/app'; // type-only: never a value import from server/
 import type { TaxonomyNodeInput } from '$lib/settings/taxonomy-tree';
 import type {
+	AccountDto,
+	AccountLink,
+	AccountList,
+	AccountPatch,
 	ApiErrorBody,
+	CreateAccountInput,
+	MemberDto,
+	MemberList,
+	ProjectRole,
 	AuditFilterChoices,
 	AuditPage,
 	AuditQuery,
@@ -152,6 +160,20 @@ export function createRest(fetch: Fetch = globalThis.fetch) {
 			okJson<{ speaker: SpeakerDto }>(
 				api.projects[':projectId'].speakers[':speakerId'].$patch({ param: { projectId, speakerId }, json: patch })
 			),
+		listMembers: (projectId: string) => okJson<MemberList>(api.projects[':projectId'].members.$get({ param: { projectId } })),
+		/** ApiError 422 `unknown_user` when no account has the email; 409 `last_manager`. */
+		addMember: (projectId: string, json: { email: string; role: ProjectRole }) =>
+			okJson<{ member: MemberDto }>(api.projects[':projectId'].members.$post({ param: { projectId }, json })),
+		patchMember: (projectId: string, userId: string, role: ProjectRole) =>
+			okJson<{ member: MemberDto }>(api.projects[':projectId'].members[':userId'].$patch({ param: { projectId, userId }, json: { role } })),
+		removeMember: (projectId: string, userId: string) =>
+			okJson<{ ok: true }>(api.projects[':projectId'].members[':userId'].$delete({ param: { projectId, userId } })),
+		listUsers: () => okJson<AccountList>(api.users.$get()),
+		/** Without a password the answer carries an invitation link. ApiError 409 `email_taken`. */
+		createUser: (json: CreateAccountInput) => okJson<{ user: AccountDto; link: AccountLink | null }>(api.users.$post({ json })),
+		/** ApiError 409 `last_admin` for the only active admin. */
+		patchUser: (userId: string, json: AccountPatch) => okJson<{ user: AccountDto }>(api.users[':userId'].$patch({ param: { userId }, json })),
+		issueUserLink: (userId: string) => okJson<{ link: AccountLink }>(api.users[':userId'].link.$post({ param: { userId } })),
 		createProject: (input: CreateProjectInput) =>
 			okJson<{ project: ProjectDto }>(api.projects.$post({ json: input })),
 		listRecordings: (projectId: string) =>

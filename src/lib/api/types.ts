@@ -11,6 +11,13 @@ type A = Api['api'];
 export type UserDto = InferResponseType<A['auth']['me']['$get'], 200>['user'];
 export type Role = UserDto['role'];
 
+export type AccountList = InferResponseType<A['users']['$get'], 200>;
+export type AccountDto = AccountList['users'][number];
+export type CreateAccountInput = InferRequestType<A['users']['$post']>['json'];
+export type AccountPatch = InferRequestType<A['users'][':userId']['$patch']>['json'];
+/** A one-time invitation or reset link as issued (its token is shown once). */
+export type AccountLink = InferResponseType<A['users'][':userId']['link']['$post'], 201>['link'];
+
 export type ProjectList = InferResponseType<A['projects']['$get'], 200>;
 export type ProjectSummaryDto = ProjectList['projects'][number];
 export type ProjectDto = InferResponseType<A['projects'][':projectId']['$get'], 200>['project'];
@@ -20,6 +27,11 @@ export type SpeakerDto = ProjectDto['speakers'][number];
 export type CreateProjectInput = InferRequestType<A['projects']['$post']>['json'];
 /** What the signed-in user may do in a project (server/access/ decides). */
 export type ProjectCapabilities = InferResponseType<A['projects'][':projectId']['$get'], 200>['capabilities'];
+/** The signed-in user's role in a project (`admin` for an instance admin). */
+export type ProjectAccessRole = InferResponseType<A['projects'][':projectId']['$get'], 200>['role'];
+export type MemberList = InferResponseType<A['projects'][':projectId']['members']['$get'], 200>;
+export type MemberDto = MemberList['members'][number];
+export type ProjectRole = MemberDto['role'];
 export type PatchProjectInput = InferRequestType<A['projects'][':projectId']['$patch']>['json'];
 export type ProjectUsage = InferResponseType<A['projects'][':projectId']['usage']['$get'], 200>['usage'];
 export type TextLayerInput = InferRequestType<A['projects'][':projectId']['layers']['$put']>['json']['textLayers'][number];
