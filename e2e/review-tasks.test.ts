@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, RecordingDto } from '../src/lib/api/types.ts';
 import { api, openEditor, until } from './editor-helpers.ts';
 import { makeTestAudio, startHarness, type Harness } from './harness.ts';
-import { seedAdmin, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
+import { seedAdmin, seedMember, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
 const SIZES = [
@@ -39,6 +39,8 @@ describe('review of tasks', () => {
 		reviewer = await seedUser(h, { role: 'reviewer', email: 'qc@example.org', name: 'Lin (QC)' });
 		transcriber = await seedUser(h, { role: 'transcriber', email: 't@example.org', name: 'Chan' });
 		project = await seedProject(h, admin.cookie, { name: 'Task review' });
+		await seedMember(h, project.id, reviewer, 'reviewer');
+		await seedMember(h, project.id, transcriber, 'transcriber');
 		recording = await seedRecording(h, admin.cookie, project.id, makeTestAudio(dir, 6, 'yue.wav'));
 		expect((await api(h, admin.cookie, 'POST', `/api/projects/${project.id}/tasks`, {})).status).toBe(201);
 		// The transcriber takes the next task, transcribes three segments and submits it.

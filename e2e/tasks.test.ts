@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDto, RecordingDto } from '../src/lib/api/types.ts';
 import { api, serverSegments, until } from './editor-helpers.ts';
 import { makeTestAudio, startHarness, type Harness } from './harness.ts';
-import { seedAdmin, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
+import { seedAdmin, seedMember, seedProject, seedRecording, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
 const SIZES = [
@@ -37,6 +37,7 @@ describe('tasks and the queue', () => {
 		admin = await seedAdmin(h);
 		transcriber = await seedUser(h, { role: 'transcriber', email: 'chan@example.org', name: 'Chan' });
 		project = await seedProject(h, admin.cookie, { name: 'Yue queue' });
+		await seedMember(h, project.id, transcriber, 'transcriber');
 		recording = await seedRecording(h, admin.cookie, project.id, makeTestAudio(dir, 6, 'yue.wav'));
 		const res = await api(h, admin.cookie, 'POST', `/api/recordings/${recording.id}/segments`, { startMs: 500, endMs: 2500, texts: {} });
 		expect(res.status).toBe(201);

@@ -23,6 +23,7 @@ describe.each(DB_KINDS)('review inside tasks on %s', (kind) => {
 		first = await ctx.createUser('reviewer');
 		second = await ctx.createUser('reviewer');
 		projectId = (await (await ctx.json('POST', '/api/projects', { name: 'Task review' }, admin.cookie)).json()).project.id;
+		for (const who of [transcriber, first, second]) await ctx.addMember(projectId, who);
 		const stages = [
 			{ nameEn: 'First check', nameZh: '一审' },
 			{ nameEn: 'Acceptance', nameZh: '验收' }
