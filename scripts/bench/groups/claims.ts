@@ -59,7 +59,7 @@ export const claimsGroup: BenchGroup = {
 				email: `claimer${i}@bench.test`,
 				name: `Claimer ${i}`,
 				password_hash: hash,
-				role: 'transcriber' as const,
+				role: 'member' as const,
 				is_active: 1 as const,
 				settings: '{}',
 				created_at: now,
@@ -70,6 +70,13 @@ export const claimsGroup: BenchGroup = {
 			const project = await createProject(db, { name: 'Claims', slug: 'claims', createdBy: null });
 			if (!project.ok) throw new Error('could not create the project');
 			const projectId = project.project.id;
+			// Every claimer is a transcriber of the project (server/access/).
+			for (let i = 0; i < users.length; i += 500) {
+				await db
+					.insertInto('project_member')
+					.values(users.slice(i, i + 500).map((u) => ({ project_id: projectId, user_id: u.id, role: 'transcriber' as const, created_at: now, created_by: null })))
+					.execute();
+			}
 			const recordings = Array.from({ length: RECORDINGS }, (_, i) => ({
 				id: newId(),
 				project_id: projectId,
