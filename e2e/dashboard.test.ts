@@ -12,7 +12,7 @@ import { insertTestRecording } from '../server/segments/test-fixtures.ts';
 import type { ProjectDto } from '../src/lib/api/types.ts';
 import { api } from './editor-helpers.ts';
 import { startHarness, type Harness } from './harness.ts';
-import { seedAdmin, seedProject, seedUser, signedInPage, type SeededUser } from './seed.ts';
+import { seedAdmin, seedMember, seedProject, seedUser, signedInPage, type SeededUser } from './seed.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
 
@@ -41,6 +41,9 @@ describe('project dashboard', () => {
 		const bo = await seedUser(h, { role: 'transcriber', email: 'bo@example.org', name: 'Bo Chen' });
 		const reviewer = await seedUser(h, { role: 'reviewer', email: 'qc@example.org', name: '质检员' });
 		project = await seedProject(h, admin.cookie, { name: 'Hakka market talk' });
+		await seedMember(h, project.id, ana, 'transcriber');
+		await seedMember(h, project.id, bo, 'transcriber');
+		await seedMember(h, project.id, reviewer, 'reviewer');
 		const rec = (await insertTestRecording(h.server.deps.db, { projectId: project.id, durationMs: 600_000 })).id;
 		const [t1, t2] = [project.dialectTags[0]!.id, project.dialectTags[1]!.id];
 		const post = async (who: SeededUser, body: Record<string, unknown>) => {

@@ -50,6 +50,7 @@ describe.each(DB_KINDS)('dashboard on %s', (kind) => {
 		bo = await ctx.createUser('transcriber', 'bo@example.test');
 		reviewer = await ctx.createUser('reviewer');
 		project = (await (await ctx.json('POST', '/api/projects', { name: 'Dashboard' }, admin.cookie)).json()).project;
+		for (const member of [ana, bo, reviewer]) await ctx.addMember(project.id, member);
 		[t1, t2] = [project.dialectTags[0]!.id, project.dialectTags[1]!.id];
 		const rec = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id;
 		const doomedRec = (await insertTestRecording(ctx.deps.db, { projectId: project.id, durationMs: 600_000 })).id;

@@ -68,6 +68,7 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		reviewer = await ctx.createUser('reviewer');
 		dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-export-'));
 		project = (await (await ctx.json('POST', '/api/projects', { name: `Export ${kind}` }, admin.cookie)).json()).project;
+		for (const member of [transcriber, reviewer]) await ctx.addMember(project.id, member);
 		speakers = {};
 		for (const code of ['A', 'B']) {
 			const res = await ctx.json('POST', `/api/projects/${project.id}/speakers`, { code, name: `Speaker ${code}` }, admin.cookie);
