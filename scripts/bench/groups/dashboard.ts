@@ -137,7 +137,7 @@ export const dashboardGroup: BenchGroup = {
 		notes.push(
 			`each figure is the slowest of ${RUNS} calls after one warm-up; dashboard_max_ms_* is the slowest query (whole_dashboard runs them all at once)`,
 			'dashboard_write_ms_* is what the pre-aggregation adds to one segment write (its own transaction here; in the app it shares the write’s)',
-			'PostgreSQL is ANALYZEd after the bulk load, as autovacuum would; queue figures are 0 rows while the task tables are absent'
+			'PostgreSQL is ANALYZEd after the bulk load, as autovacuum would'
 		);
 		return { figures, notes };
 	}

@@ -66,13 +66,14 @@ export async function generateDashboardProject(db: Db, scale: DashboardScale, lo
 	const start = now - scale.days * dayMs;
 	const iso = (t: number) => new Date(t).toISOString();
 
-	const users = (n: number, role: string) =>
+	// Accounts are instance members; what they do in the project is their membership's role.
+	const users = (n: number, role: 'transcriber' | 'reviewer') =>
 		Array.from({ length: n }, (_, i) => ({
 			id: newId(),
 			email: `${role}${i}-${randomBytes(3).toString('hex')}@bench.test`,
 			name: `${role} ${i}`,
 			password_hash: 'x',
-			role,
+			role: 'member',
 			is_active: 1,
 			settings: '{}',
 			created_at: iso(start),
@@ -81,6 +82,8 @@ export async function generateDashboardProject(db: Db, scale: DashboardScale, lo
 	const transcribers = users(scale.transcribers, 'transcriber');
 	const reviewers = users(scale.reviewers, 'reviewer');
 	await insertChunks(db, 'user', [...transcribers, ...reviewers]);
+	const member = (role: 'transcriber' | 'reviewer') => (u: { id: string }) => ({ project_id: project.id, user_id: u.id, role, created_at: iso(start), created_by: null });
+	await insertChunks(db, 'project_member', [...transcribers.map(member('transcriber')), ...reviewers.map(member('reviewer'))]);
 
 	const daily = new Map<string, Record<string, unknown> & Counters>();
 	const add = (day: string, user: string, tag: string, counters: Counters) => {
