@@ -126,7 +126,7 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 		const capability = (path: string, method: string) => (ops[path] as Record<string, Op>)[method]?.['x-capability'];
 		expect(capability('/api/recordings/{id}/audio', 'get')).toBe('read');
 		expect(capability('/api/segments/{id}', 'patch')).toBe('transcribe');
-		// The export routes document their own check (server/export/export-access.ts).
+		// The export routes check the `export` capability (server/export/export-access.ts, on requireProjectAccess).
 		const exporting = Object.entries(ops).flatMap(([path, item]) =>
 			METHODS.filter((m) => (item as Record<string, { 'x-capability'?: string } | undefined>)[m]?.['x-capability'] === 'export').map((m) => `${m} ${path}`)
 		);
@@ -138,6 +138,12 @@ describe.each(DB_KINDS)('OpenAPI document on %s', (kind) => {
 			'post /api/projects/{projectId}/exports',
 			'post /api/projects/{projectId}/exports/count'
 		]);
+		for (const op of exporting) {
+			const [method, path] = op.split(' ') as [string, string];
+			const responses = (ops[path] as Record<string, Op>)[method]!.responses;
+			expect(responses['403']?.description, op).toMatch(/`export` capability/);
+			expect(responses['404']?.description, op).toMatch(/^(Project|Export) not found .*not a member/);
+		}
 		expect(JSON.stringify(ops['/api/projects/{projectId}']?.get?.responses?.['200'])).toContain('ProjectCapabilities');
 	});
 

@@ -8,7 +8,7 @@
  *   (who may do everything everywhere); `can` holds the Capabilities (capabilities.ts has the table).
  * - `accessFor(db, user, from, id)` resolves a resource's id to its project first (RESOLVERS:
  *   project by id or slug, recording, segment — deleted segments through their history —, QA
- *   batch, task); add a
+ *   batch, task, export job); add a
  *   resolver there for a new resource kind, or pass a function as `from`.
  *   `accessForRecording` / `accessForSegment` are the common shorthands.
  * - `requireProjectAccess(db, { from, param, need })`: Hono middleware for a route whose path holds
@@ -81,12 +81,13 @@ export const RESOLVERS = {
 	recording: async (db, id) => (await recordingProject(db, { id })).rows[0]?.project_id,
 	segment: async (db, id) => (await segmentProject(db, { id })).rows[0]?.project_id,
 	qaBatch: async (db, id) => (await db.selectFrom('qa_batch').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id,
-	task: async (db, id) => (await db.selectFrom('task').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id
+	task: async (db, id) => (await db.selectFrom('task').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id,
+	exportJob: async (db, id) => (await db.selectFrom('export_job').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id
 } satisfies Record<string, ProjectResolver>;
 
 export type ResourceKind = keyof typeof RESOLVERS;
 
-const NOUNS: Record<ResourceKind, string> = { project: 'Project', recording: 'Recording', segment: 'Segment', qaBatch: 'QA batch', task: 'Task' };
+const NOUNS: Record<ResourceKind, string> = { project: 'Project', recording: 'Recording', segment: 'Segment', qaBatch: 'QA batch', task: 'Task', exportJob: 'Export' };
 
 /** Access through a resource id: null when the resource is unknown or its project is not the user's. */
 export async function accessFor(

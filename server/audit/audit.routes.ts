@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
+import { requireProjectAccess, type AccessEnv } from '../access/access.ts';
 import { requireRole, type AuthEnv } from '../auth/auth.middleware.ts';
 import type { Deps } from '../deps.ts';
 import { apiError } from '../lib/errors.ts';
 import { csvDoc, csvResponse } from '../lib/csv-response.ts';
 import { describe, errors, ok, params, query } from '../lib/openapi.ts';
-import { requireProjectManager } from '../projects/project-access.ts';
 import { ALL_AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from './audit.ts';
 import { decodeCursor, toAuditFilter } from './audit.mapper.ts';
 import { listAuditActors } from './audit.repository.ts';
@@ -17,24 +17,23 @@ const FILTERS =
 const doc = (scope: 'project' | 'instance') => {
 	const tags = ['audit'];
 	const where = scope === 'project' ? "The project's" : "The whole instance's";
-	const notFound = scope === 'project' ? errors({ 404: 'Project not found' }) : {};
 	return {
 		page: describe({
 			tags,
 			summary: `${where} audit trail, newest first, one page (keyset)`,
 			description: FILTERS,
-			responses: { 200: ok(auditPageSchema), ...errors({ 400: 'Bad filter or cursor (`invalid_request`)' }), ...notFound }
+			responses: { 200: ok(auditPageSchema), ...errors({ 400: 'Bad filter or cursor (`invalid_request`)' }) }
 		}),
 		csv: describe({
 			tags,
 			summary: `${where} audit trail as CSV (streamed, all pages)`,
 			description: FILTERS,
-			responses: { 200: csvDoc('The filtered entries, newest first'), ...notFound }
+			responses: { 200: csvDoc('The filtered entries, newest first') }
 		}),
 		filters: describe({
 			tags,
 			summary: `What ${where.toLowerCase()} audit trail can be filtered by: its actors, the actions and target types`,
-			responses: { 200: ok(auditFiltersSchema), ...notFound }
+			responses: { 200: ok(auditFiltersSchema) }
 		})
 	};
 };
@@ -57,19 +56,22 @@ function csvName(scope: string) {
 	return `audit-${scope}-${new Date().toISOString().slice(0, 10)}.csv`;
 }
 
-/** A project's audit trail, for its managers; mounted at /api/projects/:projectId/audit. */
+/**
+ * A project's audit trail, for its managers (the `manage` capability: a non-member gets 404, another
+ * member 403; the check documents both); mounted at /api/projects/:projectId/audit.
+ */
 export function projectAuditRoutes(deps: Deps) {
-	const manager = requireProjectManager(deps.db);
+	const manager = requireProjectAccess(deps.db, { from: 'project', param: 'projectId', need: 'manage' });
 	const d = doc('project');
-	return new Hono<AuthEnv>()
+	return new Hono<AccessEnv>()
 		.get('/', d.page, params(projectAuditParamsSchema), manager, query(auditQuerySchema), (c) =>
-			page(c, deps, c.req.valid('query'), c.var.projectId)
+			page(c, deps, c.req.valid('query'), c.var.access.projectId)
 		)
 		.get('/csv', d.csv, params(projectAuditParamsSchema), manager, query(auditCsvQuerySchema), (c) =>
-			csvResponse(c, csvName(c.req.valid('param').projectId), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'), c.var.projectId)))
+			csvResponse(c, csvName(c.req.valid('param').projectId), writeAuditCsv(deps.db, toAuditFilter(c.req.valid('query'), c.var.access.projectId)))
 		)
 		.get('/filters', d.filters, params(projectAuditParamsSchema), manager, async (c) =>
-			c.json(await filterChoices(deps, c.var.projectId), 200)
+			c.json(await filterChoices(deps, c.var.access.projectId), 200)
 		);
 }
 

@@ -1,50 +1,31 @@
 import type { MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { uniqueSymbol } from 'hono-openapi';
-import { projectAccess } from '../access/access.ts';
-import type { AuthEnv } from '../auth/auth.middleware.ts';
+import { requireProjectAccess, type AccessEnv } from '../access/access.ts';
 import type { Db } from '../db/connection.ts';
-import { apiError } from '../lib/errors.ts';
-import { errors } from '../lib/openapi.ts';
-import { findProjectId } from '../projects/projects.repository.ts';
-import type { UserDto } from '../users/users.mapper.ts';
-import { findExportJob } from './export.repository.ts';
 
 /**
- * Who may export a project's data. The one place that decides it: today admins only; with
- * per-project roles (issue 8) it becomes the access module's `can.export` (managers and exporters).
+ * Who may export a project's data: the access module's `export` capability (managers, exporters and
+ * admins). A non-member gets 404 for the project or the export (ids do not leak), a member without
+ * the capability 403 — checked on every request, so a download stops the moment the caller's role
+ * in the export's project no longer allows exporting.
  */
-export async function canExportProject(db: Db, user: Pick<UserDto, 'id' | 'role'>, projectId: string): Promise<boolean> {
-	return (await projectAccess(db, user, projectId))?.can.export ?? false;
+export type ExportAccessEnv = { Variables: AccessEnv['Variables'] & { projectId: string } };
+
+function withProjectId(check: MiddlewareHandler<ExportAccessEnv>): MiddlewareHandler<ExportAccessEnv> {
+	const middleware: MiddlewareHandler<ExportAccessEnv> = (c, next) =>
+		check(c, async () => {
+			c.set('projectId', c.var.access.projectId);
+			await next();
+		});
+	// Keeps the check's API-document declaration (404, 403, x-capability).
+	return Object.assign(middleware, check);
 }
 
-const NOT_AN_EXPORTER = "Only the project's managers and exporters may export its data";
-
-export type ExportAccessEnv = { Variables: AuthEnv['Variables'] & { projectId: string } };
-
-function documented<M extends MiddlewareHandler>(middleware: M, what: string): M {
-	const responses = errors({ 403: `${NOT_AN_EXPORTER} (\`forbidden\`)`, 404: `${what} not found` });
-	return Object.assign(middleware, { [uniqueSymbol]: { spec: { 'x-capability': 'export', responses } } });
-}
-
-/** For routes under `/projects/:projectId`: 404 for an unknown project, 403 without the right; sets `c.var.projectId`. */
+/** For routes under `/projects/:projectId`: sets `c.var.access` and `c.var.projectId` (the project's id). */
 export function requireProjectExporter(db: Db): MiddlewareHandler<ExportAccessEnv> {
-	return documented<MiddlewareHandler<ExportAccessEnv>>(async (c, next) => {
-		const projectId = await findProjectId(db, c.req.param('projectId') ?? '');
-		if (!projectId) return c.json(apiError('not_found', 'Project not found'), 404);
-		if (!(await canExportProject(db, c.var.user, projectId))) throw new HTTPException(403, { message: NOT_AN_EXPORTER });
-		c.set('projectId', projectId);
-		await next();
-	}, 'Project');
+	return withProjectId(requireProjectAccess<ExportAccessEnv>(db, { from: 'project', param: 'projectId', need: 'export' }));
 }
 
-/** For routes under `/exports/:exportId`: the export's project decides (404 for an unknown export). */
+/** For routes under `/exports/:exportId`: the export job's project decides. */
 export function requireExportOwnerProject(db: Db): MiddlewareHandler<ExportAccessEnv> {
-	return documented<MiddlewareHandler<ExportAccessEnv>>(async (c, next) => {
-		const row = await findExportJob(db, c.req.param('exportId') ?? '');
-		if (!row) return c.json(apiError('not_found', 'Export not found'), 404);
-		if (!(await canExportProject(db, c.var.user, row.project_id))) throw new HTTPException(403, { message: NOT_AN_EXPORTER });
-		c.set('projectId', row.project_id);
-		await next();
-	}, 'Export');
+	return withProjectId(requireProjectAccess<ExportAccessEnv>(db, { from: 'exportJob', param: 'exportId', need: 'export' }));
 }

@@ -383,6 +383,30 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		await ctx.deps.db.deleteFrom('segment').where('recording_id', '=', broken).execute();
 	});
 
+	it('lets managers and exporters export, refuses other members with 403 and answers a non-member 404, on every request', async () => {
+		const job = await runExport({ format: 'csv' });
+		const exporter = await ctx.createUser('exporter');
+		const outsider = await ctx.createUser('manager');
+		await ctx.addMember(project.id, exporter);
+		const urls = [`/api/projects/${project.id}/exports`, `/api/projects/${project.slug}/exports/choices`, `/api/exports/${job.id}`, job.downloadUrl!];
+		const status = async (url: string, cookie: string) => (await ctx.request(url, { cookie })).status;
+		for (const url of urls) {
+			expect(await status(url, exporter.cookie), `exporter: ${url}`).toBe(200);
+			expect(await status(url, reviewer.cookie), `reviewer: ${url}`).toBe(403);
+			const res = await ctx.request(url, { cookie: outsider.cookie });
+			expect(res.status, `non-member: ${url}`).toBe(404);
+			expect((await res.json()).error.message).toMatch(/^(Project|Export) not found$/);
+		}
+		const forbidden = await (await ctx.request(job.downloadUrl!, { cookie: transcriber.cookie })).json();
+		expect(forbidden.error).toMatchObject({ code: 'forbidden', message: 'Your role in this project (transcriber) may not export' });
+		expect((await ctx.json('POST', `/api/projects/${project.id}/exports`, { format: 'csv' }, exporter.cookie)).status).toBe(201);
+		// A download is checked against the caller's role now, not when the export was made.
+		await ctx.addMember(project.id, exporter, 'reviewer');
+		expect(await status(job.downloadUrl!, exporter.cookie)).toBe(403);
+		await ctx.deps.db.deleteFrom('project_member').where('user_id', '=', exporter.id).execute();
+		expect(await status(job.downloadUrl!, exporter.cookie)).toBe(404);
+	});
+
 	it('restarts an export whose server died while it ran, and lists recent exports newest first', async () => {
 		const res = await ctx.json('POST', `/api/projects/${project.id}/exports`, { format: 'jsonl' }, admin.cookie);
 		const queued = (await res.json()).export as ExportJobDto;
