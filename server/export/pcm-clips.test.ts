@@ -102,6 +102,28 @@ describe(cutWavClips.name, () => {
 		}
 	});
 
+	it('writes a clip longer than its memory bound as it is decoded, still to the sample, beside short ones', async () => {
+		const input = path.join(dir, 'mono16k.wav');
+		const long = { startMs: 1_000, endMs: 25_000, output: path.join(dir, 'long.wav') };
+		const inside = clipsOver(dir, 2_000, 24_000, 'l').slice(0, 40);
+		// 64 KB: the 24-s clip (768 KB) goes to its file as it comes; the short ones stay in memory.
+		await cutWavClips({ ffmpeg: media.ffmpeg, input, clips: [long, ...inside], sampleRate: 16000, channels: 1, clipBufferBytes: 64 * 1024 });
+		const full = spawnSync(media.ffmpeg, ['-v', 'error', '-i', input, '-f', 's16le', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+		for (const clip of [long, ...inside]) {
+			const n = clipSampleCount(clip.startMs, clip.endMs, 16000);
+			const from = sampleAt(clip.startMs, 16000) * 2;
+			const { data } = wavData(clip.output);
+			expect(data.length).toBe(n * 2);
+			expect(data.equals(full.subarray(from, from + n * 2))).toBe(true);
+		}
+	});
+
+	it('fails with the file system’s reason when a clip cannot be written', async () => {
+		const input = path.join(dir, 'mono16k.wav');
+		const clips = [{ startMs: 0, endMs: 500, output: path.join(dir, 'missing-folder', 'x.wav') }];
+		await expect(cutWavClips({ ffmpeg: media.ffmpeg, input, clips, sampleRate: 16000, channels: 1 })).rejects.toThrow(/ENOENT/);
+	});
+
 	it('pads a clip that runs past the decoded audio with silence to its exact length', async () => {
 		const input = path.join(dir, 'mono16k.wav');
 		const clip = { startMs: 29_900, endMs: 30_400, output: path.join(dir, 'past.wav') };

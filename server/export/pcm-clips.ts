@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { runTool } from '../media/ffmpeg.ts';
 import { FFMPEG_BASE_ARGS, msToSeconds } from '../media/transcode-args.ts';
@@ -10,10 +10,10 @@ import { clipSampleCount, sampleAt } from '../interop/clip-args.ts';
  * and mixed to the target rate and channels, into raw PCM on a pipe; Node slices that stream into
  * the clips by sample index and writes each clip's header itself (its length is known up front).
  *
- * Cheap on purpose, since this runs at hundreds of times real time: a pipe chunk is written to
- * every clip it overlaps as a view (`subarray`, no copy), the stream is read with `for await`, so
- * ffmpeg waits while a write is pending (back-pressure, flat memory), and a clip's file is open only
- * while the stream is inside it.
+ * Cheap on purpose, since this runs at hundreds of times real time: a pipe chunk goes to every
+ * clip it overlaps as a view (`subarray`, no copy); a finished clip is written in one call while
+ * the decode goes on (ffmpeg and the file system work at once, so the export costs about what the
+ * decode does), with a bound on the bytes in flight (back-pressure, flat memory).
  *
  * Sample-accurate: a clip of [startMs, endMs) holds exactly `clipSampleCount(startMs, endMs, rate)`
  * frames, counted from the start of the decoded stream (`sampleAt`). The decode starts at the first
@@ -38,6 +38,8 @@ export interface WavClipOptions {
 	/** 16 (default) or 24 bits per sample. */
 	bitDepth?: 16 | 24;
 	signal?: AbortSignal;
+	/** A clip longer than this many bytes is written as it is decoded, not in one call (CLIP_BUFFER_BYTES). */
+	clipBufferBytes?: number;
 	/** Decoded audio so far, ms of the recording (called per pipe chunk). */
 	onProgress?: (decodedMs: number) => void;
 }
@@ -77,12 +79,26 @@ function gcd(a: number, b: number): number {
 }
 
 interface OpenClip {
+	clip: WavClip;
 	/** Byte range in the decoded stream (relative to the decode's first sample). */
 	from: number;
 	to: number;
 	written: number;
-	handle: FileHandle;
+	/** The clip's bytes so far (views of the pipe's chunks), header first, while it is small. */
+	parts: Buffer[];
+	buffered: number;
+	/** Set once the clip outgrew CLIP_BUFFER_BYTES: the rest is written straight to the file. */
+	handle?: FileHandle;
 }
+
+/**
+ * A clip is kept in memory until it is complete and then written in one call, off the decode's
+ * path: ffmpeg keeps decoding while the file system writes. A clip longer than this (over four
+ * minutes of 16 kHz mono) is written as it comes instead, so memory stays flat for any length.
+ */
+const CLIP_BUFFER_BYTES = 8 * 1024 * 1024;
+/** Bytes of finished clips being written at once; past it, reading the pipe waits (back-pressure). */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 /** Decodes the window covering `clips` once and writes every clip; one ffmpeg process in all. */
 export async function cutWavClips(options: WavClipOptions): Promise<WavClipResult> {
@@ -130,16 +146,44 @@ export async function cutWavClips(options: WavClipOptions): Promise<WavClipResul
 
 	let next = 0;
 	const open_: OpenClip[] = [];
-	const openClip = async (clip: WavClip): Promise<OpenClip> => {
-		const [from, to] = byteRange(clip);
-		const handle = await open(clip.output, 'w');
-		const header = wavHeader((to - from) / frameBytes, rate, channels, bits);
-		await handle.write(header);
-		result.bytes += header.length;
-		return { from, to, written: 0, handle };
+	// Finished clips being written, oldest first, and the first write that failed.
+	const pending: { done: Promise<void>; bytes: number }[] = [];
+	let pendingBytes = 0;
+	let writeError: unknown;
+	const settleOldest = async () => {
+		const oldest = pending.shift()!;
+		await oldest.done;
+		pendingBytes -= oldest.bytes;
 	};
-	const closeClip = async (clip: OpenClip) => {
-		await clip.handle.close();
+	const openClip = (clip: WavClip): OpenClip => {
+		const [from, to] = byteRange(clip);
+		const header = wavHeader((to - from) / frameBytes, rate, channels, bits);
+		result.bytes += header.length;
+		return { clip, from, to, written: 0, parts: [header], buffered: header.length };
+	};
+	const append = async (clip: OpenClip, bytes: Buffer) => {
+		clip.written += bytes.length;
+		result.bytes += bytes.length;
+		if (clip.handle) return void (await clip.handle.write(bytes));
+		clip.parts.push(bytes);
+		clip.buffered += bytes.length;
+		if (clip.buffered > (options.clipBufferBytes ?? CLIP_BUFFER_BYTES)) {
+			clip.handle = await open(clip.clip.output, 'w');
+			await clip.handle.writev(clip.parts);
+			clip.parts = [];
+		}
+	};
+	const finish = async (clip: OpenClip) => {
+		if (clip.handle) return clip.handle.close();
+		const bytes = clip.buffered;
+		const done = writeFile(clip.clip.output, clip.parts).catch((err: unknown) => {
+			writeError ??= err;
+		});
+		clip.parts = [];
+		pending.push({ done, bytes });
+		pendingBytes += bytes;
+		while (pendingBytes > MAX_PENDING_BYTES) await settleOldest();
+		if (writeError) throw writeError;
 	};
 
 	const consume = async (stdout: Readable) => {
@@ -147,38 +191,35 @@ export async function cutWavClips(options: WavClipOptions): Promise<WavClipResul
 		try {
 			for await (const chunk of stdout as AsyncIterable<Buffer>) {
 				const end = position + chunk.length;
-				while (next < clips.length && byteRange(clips[next])[0] < end) open_.push(await openClip(clips[next++]));
+				while (next < clips.length && byteRange(clips[next])[0] < end) open_.push(openClip(clips[next++]));
 				for (let i = 0; i < open_.length; i++) {
 					const clip = open_[i];
 					const from = Math.max(clip.from, position);
 					const to = Math.min(clip.to, end);
-					if (to > from) {
-						await clip.handle.write(chunk.subarray(from - position, to - position));
-						clip.written += to - from;
-						result.bytes += to - from;
-					}
+					if (to > from) await append(clip, chunk.subarray(from - position, to - position));
 					if (clip.to <= end) {
-						await closeClip(clip);
 						open_.splice(i--, 1);
+						await finish(clip);
 					}
 				}
 				position = end;
 				options.onProgress?.(windowStartMs + (position / frameBytes / rate) * 1000);
 			}
 			// Past the decoded audio: the clips still open or not reached are padded to their length.
-			while (next < clips.length) open_.push(await openClip(clips[next++]));
-			for (const clip of open_) {
+			while (next < clips.length) open_.push(openClip(clips[next++]));
+			while (open_.length > 0) {
+				const clip = open_.shift()!;
 				const missing = clip.to - clip.from - clip.written;
 				if (missing > 0) {
 					result.padded++;
-					await clip.handle.write(Buffer.alloc(missing));
-					result.bytes += missing;
+					await append(clip, Buffer.alloc(missing));
 				}
-				await closeClip(clip);
+				await finish(clip);
 			}
-			open_.length = 0;
+			while (pending.length > 0) await settleOldest();
+			if (writeError) throw writeError;
 		} finally {
-			await Promise.allSettled(open_.map((c) => c.handle.close()));
+			await Promise.allSettled([...open_.map((c) => c.handle?.close()), ...pending.map((p) => p.done)]);
 		}
 	};
 
