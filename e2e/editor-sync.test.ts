@@ -56,6 +56,13 @@ describe('editor autosave against the server', () => {
 		return page.locator('.fy-save-status').getAttribute('data-status');
 	}
 
+	/** Waits for the save status to read `wanted`; a timeout names the status and text it showed. */
+	async function statusBecomes(page: Page, wanted: string, timeoutMs?: number) {
+		await until(async () => (await status(page)) === wanted, `${wanted} status`, timeoutMs).catch(async (err) => {
+			throw new Error(`${err} (status ${await status(page)}: ${await page.locator('.fy-save-status').textContent()})`);
+		});
+	}
+
 	async function focusSegment(page: Page, index: number) {
 		await page.locator('[role="listbox"] [role="option"]').nth(index).click();
 		await page.getByTestId('field-transcript').focus();
@@ -73,6 +80,8 @@ describe('editor autosave against the server', () => {
 		await focusSegment(page, 0);
 		await page.keyboard.insertText('阿');
 		await until(async () => (await serverSegments(h, admin.cookie, recording.id))[0].texts.transcript === '阿', 'first edit online');
+		// The browser has its answer too: going offline must not cut a response still on its way.
+		await statusBecomes(page, 'saved');
 
 		await page.context().setOffline(true);
 		await page.keyboard.insertText('婆');
@@ -83,7 +92,7 @@ describe('editor autosave against the server', () => {
 		await page.keyboard.insertText('客家');
 		await page.waitForTimeout(300);
 		await page.keyboard.insertText('话');
-		await until(async () => (await status(page)) === 'offline', 'offline status', 15_000);
+		await statusBecomes(page, 'offline', 15_000);
 		const text = await page.locator('.fy-save-status [role="status"]').textContent();
 		expect(text).toMatch(/^Offline – \d+ edits? queued$/);
 		expect(Number(/(\d+)/.exec(text!)![1])).toBeGreaterThanOrEqual(2);
@@ -92,7 +101,7 @@ describe('editor autosave against the server', () => {
 		expect(during.map((s) => s.texts.transcript ?? '')).toEqual(['阿', '']);
 
 		await page.context().setOffline(false);
-		await until(async () => (await status(page)) === 'saved', 'saved after coming back', 20_000);
+		await statusBecomes(page, 'saved', 20_000);
 		const after = await serverSegments(h, admin.cookie, recording.id);
 		expect(after.map((s) => s.texts.transcript)).toEqual(['阿婆讲', '客家话']);
 

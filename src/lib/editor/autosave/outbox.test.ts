@@ -309,6 +309,24 @@ describe('Outbox offline', () => {
 		expect(h.api.segments.get(a.id)).toMatchObject({ version: 3, texts: { transcript: '重啟咗' } });
 	});
 
+	it('says offline, not error, when the browser goes offline while a failed save waits for its retry', async () => {
+		const h = harness();
+		const a = serverHas(h.api, seg('seg-a-0000000000000001'));
+		const outbox = await h.open();
+		h.api.failWith.push(500);
+		void outbox.record({ type: 'update', segment: withText(a, '斷網'), previous: a });
+		await vi.advanceTimersByTimeAsync(700);
+		expect(outbox.snapshot().status).toBe('error');
+		h.network.set(false);
+		h.api.offline = true;
+		expect(outbox.snapshot()).toMatchObject({ status: 'offline', pendingCount: 1 });
+		h.api.offline = false;
+		h.network.set(true);
+		await vi.advanceTimersByTimeAsync(1000);
+		expect(outbox.snapshot().status).toBe('saved');
+		expect(h.api.segments.get(a.id)?.texts.transcript).toBe('斷網');
+	});
+
 	it('does not report a conflict when the response to an applied edit was lost', async () => {
 		const h = harness();
 		const a = serverHas(h.api, seg('seg-a-0000000000000001'));

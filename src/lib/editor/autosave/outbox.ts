@@ -858,9 +858,12 @@ export class Outbox {
 		const online = this.#browserOnline && this.#reachable;
 		const retrying = entries.some((e) => e.state === 'queued' && e.error);
 		let status: SaveState;
+		// Offline comes before a retry's error: a save that failed because the network went away
+		// (its request was in flight, or sent before the browser noticed) is queued, not wrong.
 		if (conflicts.length) status = 'conflict';
-		else if (failures.length || this.#unauthenticated || retrying) status = 'error';
+		else if (failures.length || this.#unauthenticated) status = 'error';
 		else if (!online) status = 'offline';
+		else if (retrying) status = 'error';
 		else if (pendingCount > 0) status = 'saving';
 		else status = 'saved';
 		return {
