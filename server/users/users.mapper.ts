@@ -20,5 +20,11 @@ export function toUserDto(row: Omit<User, 'password_hash'>): UserDto {
 export function toAccountDto(row: AccountRow): AccountDto {
 	const { settings: _settings, ...user } = toUserDto(row);
 	void _settings;
-	return { ...user, invitePending: row.password_hash === DUMMY_HASH, projectCount: Number(row.project_count ?? 0) };
+	return {
+		...user,
+		invitePending: row.password_hash === DUMMY_HASH,
+		projectCount: Number(row.project_count ?? 0),
+		lastSignInAt: row.last_sign_in_at ?? null,
+		projects: row.memberships
+	};
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.ts';
-import type { Role } from '../db/schema.ts';
+import type { ProjectRole, Role } from '../db/schema.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 
 export const USER_COLUMNS = ['id', 'email', 'name', 'role', 'is_active', 'settings', 'created_at', 'updated_at'] as const;
@@ -91,7 +91,10 @@ export async function countActiveAdmins(db: Db): Promise<number> {
 	return Number(row.n);
 }
 
-/** Accounts with their project count; the hash only tells whether an invitation is still open. */
+/**
+ * Accounts with their project count and last sign-in (the newest `auth.sign_in` in the audit trail,
+ * read through its actor-time index); the hash only tells whether an invitation is still open.
+ */
 function accounts(db: Db) {
 	return db
 		.selectFrom('user')
@@ -102,15 +105,47 @@ function accounts(db: Db) {
 				.select(eb.fn.countAll<number>().as('n'))
 				.whereRef('project_member.user_id', '=', 'user.id')
 				.as('project_count')
+		)
+		.select((eb) =>
+			eb
+				.selectFrom('audit_log')
+				.select('audit_log.created_at')
+				.whereRef('audit_log.actor_id', '=', 'user.id')
+				.where('audit_log.action', '=', 'auth.sign_in')
+				.orderBy('audit_log.created_at', 'desc')
+				.limit(1)
+				.as('last_sign_in_at')
 		);
 }
 
-export type AccountRow = Awaited<ReturnType<typeof listAccounts>>[number];
+type AccountBase = Awaited<ReturnType<ReturnType<typeof accounts>['execute']>>[number];
+export type AccountMembership = { projectId: string; slug: string; name: string; role: ProjectRole };
+export type AccountRow = AccountBase & { memberships: AccountMembership[] };
 
-export function listAccounts(db: Db) {
-	return accounts(db).orderBy('user.name').orderBy('user.id').execute();
+/** The projects each of `userIds` belongs to, with the role, by project name. */
+async function membershipsOf(db: Db, userIds: string[]): Promise<Map<string, AccountMembership[]>> {
+	const byUser = new Map<string, AccountMembership[]>(userIds.map((id) => [id, []]));
+	if (userIds.length === 0) return byUser;
+	const rows = await db
+		.selectFrom('project_member')
+		.innerJoin('project', 'project.id', 'project_member.project_id')
+		.select(['project_member.user_id', 'project_member.role', 'project.id', 'project.slug', 'project.name'])
+		.$if(userIds.length === 1, (q) => q.where('project_member.user_id', '=', userIds[0]))
+		.orderBy('project.name')
+		.orderBy('project.id')
+		.execute();
+	for (const r of rows) byUser.get(r.user_id)?.push({ projectId: r.id, slug: r.slug, name: r.name, role: r.role });
+	return byUser;
 }
 
-export function findAccount(db: Db, id: string) {
-	return accounts(db).where('user.id', '=', id).executeTakeFirst();
+export async function listAccounts(db: Db): Promise<AccountRow[]> {
+	const rows = await accounts(db).orderBy('user.name').orderBy('user.id').execute();
+	const memberships = await membershipsOf(db, rows.map((r) => r.id));
+	return rows.map((r) => ({ ...r, memberships: memberships.get(r.id) ?? [] }));
+}
+
+export async function findAccount(db: Db, id: string): Promise<AccountRow | undefined> {
+	const row = await accounts(db).where('user.id', '=', id).executeTakeFirst();
+	if (!row) return undefined;
+	return { ...row, memberships: (await membershipsOf(db, [id])).get(id) ?? [] };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../db/schema.ts';
+import { PROJECT_ROLES, ROLES } from '../db/schema.ts';
 import { idSchema, isoDateTime } from '../lib/openapi.ts';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
@@ -29,7 +29,11 @@ export const accountDtoSchema = userDtoSchema
 	.omit({ settings: true })
 	.extend({
 		invitePending: z.boolean().describe('Invited and has not chosen a password yet'),
-		projectCount: z.number().int().min(0).describe('Projects the user is a member of')
+		projectCount: z.number().int().min(0).describe('Projects the user is a member of'),
+		lastSignInAt: isoDateTime.nullable().describe('The last sign-in (by password, setup or an account link); null if never'),
+		projects: z
+			.array(z.object({ projectId: z.string(), slug: z.string(), name: z.string(), role: z.enum(PROJECT_ROLES) }))
+			.describe('The projects the user is a member of, with the role in each, by project name')
 	})
 	.meta({ id: 'Account' });
 

@@ -138,6 +138,28 @@ describe.each(DB_KINDS)('accounts on %s', (kind) => {
 		expect(await auditActions(other.id)).toEqual(['user.role', 'user.role']);
 	});
 
+	it('lists each account with its projects and roles, and its last sign-in', async () => {
+		const project = (await (await ctx.json('POST', '/api/projects', { name: 'Zhuang roles' }, admin.cookie)).json()).project;
+		const other = (await (await ctx.json('POST', '/api/projects', { name: 'Amoy roles' }, admin.cookie)).json()).project;
+		const created = await ctx.json('POST', '/api/users', { email: 'roles@example.org', name: 'Roles', password: TEST_PASSWORD }, admin.cookie);
+		const { user } = await created.json();
+		expect(user).toMatchObject({ lastSignInAt: null, projects: [] });
+		await ctx.addMember(project.id, user, 'exporter');
+		await ctx.addMember(other.id, user, 'reviewer');
+		expect((await login('roles@example.org', TEST_PASSWORD)).status).toBe(200);
+		const { users } = await (await ctx.json('GET', '/api/users', undefined, admin.cookie)).json();
+		const listed = users.find((u: { id: string }) => u.id === user.id);
+		expect(listed.projectCount).toBe(2);
+		expect(listed.projects).toEqual([
+			{ projectId: other.id, slug: other.slug, name: 'Amoy roles', role: 'reviewer' },
+			{ projectId: project.id, slug: project.slug, name: 'Zhuang roles', role: 'exporter' }
+		]);
+		expect(Date.parse(listed.lastSignInAt)).toBeGreaterThan(Date.parse(user.createdAt) - 1000);
+		const patched = await (await ctx.json('PATCH', `/api/users/${user.id}`, { name: 'Roles again' }, admin.cookie)).json();
+		expect(patched.user.projects).toEqual(listed.projects);
+		expect(patched.user.lastSignInAt).toBe(listed.lastSignInAt);
+	});
+
 	it('lists accounts with their project counts and open invitations, for admins only', async () => {
 		const res = await ctx.json('GET', '/api/users', undefined, admin.cookie);
 		const { users } = await res.json();
