@@ -18,6 +18,11 @@ const KNOWN_CODES = new Set([
 	'duplicate',
 	'invalid_file_name',
 	'not_ready',
+	'email_taken',
+	'last_admin',
+	'last_manager',
+	'unknown_user',
+	'link_invalid',
 	'offline',
 	'internal'
 ]);

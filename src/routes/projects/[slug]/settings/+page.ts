@@ -12,6 +12,6 @@ export const load: PageLoad = async ({ fetch, params, parent, depends }) => {
 	if (!capabilities.manage) {
 		error(403, { message: 'Only the project’s managers may change its settings', code: 'forbidden' });
 	}
-	const { usage } = await orError(rest.getUsage(project.id));
-	return { project, capabilities, usage };
+	const [{ usage }, { members }] = await Promise.all([orError(rest.getUsage(project.id)), orError(rest.listMembers(project.id))]);
+	return { project, capabilities, usage, members };
 };
