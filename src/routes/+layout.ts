@@ -8,7 +8,7 @@ export const ssr = false;
 export const prerender = false;
 
 /** Pages reachable without a session. */
-const PUBLIC_ROUTES = new Set(['/login', '/setup']);
+const PUBLIC_ROUTES = new Set(['/login', '/setup', '/account/[token]']);
 
 export const load: LayoutLoad = async ({ fetch, route, url, untrack }) => {
 	// Runs again on every route change (route.id is tracked), so an expired session is noticed on
