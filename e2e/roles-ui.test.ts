@@ -99,7 +99,7 @@ describe('roles in the UI', () => {
 		await panel.getByTestId('add-project-role').selectOption('exporter');
 		await panel.getByTestId('add-to-project').click();
 		await panel.locator('[data-testid="membership"][data-project="teochew"]').waitFor();
-		await row.getByText('Teochew stories · Exporter').waitFor();
+		await row.getByTitle('Teochew stories · Exporter').waitFor();
 		expect((await members()).map((m) => [m.email, m.role])).toContainEqual(['lim@example.org', 'exporter']);
 
 		// The exporter sees the project: export, but no settings, tasks, dashboard or audit.
