@@ -89,19 +89,21 @@ export interface AuditEntry {
  */
 export async function audit(trx: Db, entry: AuditEntry): Promise<void> {
 	if (!trx.isTransaction) throw new Error(`audit(${entry.action}) needs the change's transaction`);
-	await trx
-		.insertInto('audit_log')
-		.values({
-			id: newId(),
-			project_id: entry.projectId,
-			actor_id: entry.actorId,
-			action: entry.action,
-			target_type: entry.target.type,
-			target_id: entry.target.id,
-			details: JSON.stringify(entry.details ?? {}),
-			created_at: nowIso()
-		})
-		.execute();
+	await trx.insertInto('audit_log').values(auditRow(entry)).execute();
+}
+
+/** The audit_log row of an entry, for a statement that writes it beside its change (tasks' moveTask). */
+export function auditRow(entry: AuditEntry) {
+	return {
+		id: newId(),
+		project_id: entry.projectId,
+		actor_id: entry.actorId,
+		action: entry.action,
+		target_type: entry.target.type,
+		target_id: entry.target.id,
+		details: JSON.stringify(entry.details ?? {}),
+		created_at: nowIso()
+	};
 }
 
 /** Longest text kept per field in an entry (a guidelines edit records its start, not all of it). */

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
-import { audit } from '../audit/audit.ts';
+import { sql, type ExpressionBuilder, type QueryCreator, type SelectQueryBuilder } from 'kysely';
+import { audit, auditRow, type AuditEntry } from '../audit/audit.ts';
 import { dbKindOf, type Db } from '../db/connection.ts';
-import type { NewTask, Task, TaskState } from '../db/schema.ts';
+import type { Database, NewTask, Task, TaskState } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
 import type { TaskAction } from './task-states.ts';
 
@@ -32,10 +32,13 @@ export const TASK_COLUMNS = [
 	'task.accepted_at'
 ] as const;
 
-/** A task with the names a list shows beside it. */
-function tasksWithNames(db: Db) {
+/**
+ * A task with the names a list shows beside it. `from` is the task table, or the row moveTask's
+ * statement just wrote (its CTE `moved`, named `task` here so the same columns apply).
+ */
+function tasksWithNames(db: QueryCreator<Database>, from: 'task' | 'moved as task' = 'task') {
 	return db
-		.selectFrom('task')
+		.selectFrom(from as 'task')
 		.innerJoin('recording', 'recording.id', 'task.recording_id')
 		.leftJoin('user as assignee', 'assignee.id', 'task.assignee_id')
 		.leftJoin('user as reviewer', 'reviewer.id', 'task.reviewer_id')
@@ -154,31 +157,107 @@ export interface TaskEventInput {
  */
 export async function insertTaskEvents(db: Db, events: TaskEventInput[]) {
 	if (events.length === 0) return;
-	for (const e of events) {
-		await audit(db, {
-			projectId: e.projectId,
-			actorId: e.userId,
-			action: e.action === 'assign' ? 'task.assign' : e.action === 'mark_gold' ? 'task.gold' : 'task.transition',
-			target: { type: 'task', id: e.taskId },
-			details: { action: e.action, from: e.from, to: e.to, ...(e.note ? { note: e.note } : {}) }
-		});
+	for (const e of events) await audit(db, taskEventAudit(e));
+	await db.insertInto('task_event').values(events.map(taskEventRow)).execute();
+}
+
+/** A transition as the audit trail records it. */
+function taskEventAudit(e: TaskEventInput): AuditEntry {
+	return {
+		projectId: e.projectId,
+		actorId: e.userId,
+		action: e.action === 'assign' ? 'task.assign' : e.action === 'mark_gold' ? 'task.gold' : 'task.transition',
+		target: { type: 'task', id: e.taskId },
+		details: { action: e.action, from: e.from, to: e.to, ...(e.note ? { note: e.note } : {}) }
+	};
+}
+
+function taskEventRow(e: TaskEventInput) {
+	return { id: newId(), task_id: e.taskId, project_id: e.projectId, action: e.action, from_state: e.from, to_state: e.to, user_id: e.userId, at: e.at, note: e.note ?? '' };
+}
+
+/** Which task a move applies to: one by id (in `from`, held by `holder`), or the queue's pick. */
+export type MoveTarget =
+	| { id: string; from: TaskState; assigneeId?: string; reviewerId?: string }
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the pick names its own aliases
+	| { pick: (qb: QueryCreator<Database>) => SelectQueryBuilder<any, any, { id: string }> };
+
+/**
+ * Moves one task and records the move (task_event and the audit trail) all or nothing; the moved
+ * task's id and project, or undefined when no task matched (it moved meanwhile, or the queue is
+ * empty). On PostgreSQL it is ONE statement: the UPDATE and both INSERTs are data-modifying CTEs,
+ * which run exactly once and commit together, so a claim or a submit costs one round trip instead
+ * of five (begin, update, two inserts, commit) — what lets a crowd of claimers through without a
+ * queue in front of the database. SQLite (in-process, one writer) runs them in a transaction.
+ */
+export async function moveTask(
+	db: Db,
+	args: { target: MoveTarget; patch: TaskPatch; event: Omit<TaskEventInput, 'taskId' | 'projectId'> }
+): Promise<TaskRow | undefined> {
+	const { target, patch, event } = args;
+	const update = (qb: QueryCreator<Database>) => {
+		let query = qb.updateTable('task').set(patch);
+		if ('pick' in target) return query.where('task.id', '=', target.pick(qb));
+		query = query.where('task.id', '=', target.id).where('task.state', '=', target.from);
+		if (target.assigneeId) query = query.where('task.assignee_id', '=', target.assigneeId);
+		if (target.reviewerId) query = query.where('task.reviewer_id', '=', target.reviewerId);
+		return query;
+	};
+	if (dbKindOf(db) !== 'postgres') {
+		const run = async (trx: Db) => {
+			const moved = await update(trx).returning(['task.id', 'task.project_id']).executeTakeFirst();
+			if (!moved) return undefined;
+			await insertTaskEvents(trx, [{ ...event, taskId: moved.id, projectId: moved.project_id }]);
+			return findTask(trx, moved.id);
+		};
+		return db.isTransaction ? run(db) : db.transaction().execute(run);
 	}
-	await db
-		.insertInto('task_event')
-		.values(
-			events.map((e) => ({
-				id: newId(),
-				task_id: e.taskId,
-				project_id: e.projectId,
-				action: e.action,
-				from_state: e.from,
-				to_state: e.to,
-				user_id: e.userId,
-				at: e.at,
-				note: e.note ?? ''
-			}))
+	// The rows are built as for one known task, then their task and project come from `moved`.
+	const row = taskEventRow({ ...event, taskId: '', projectId: '' });
+	const entry = auditRow(taskEventAudit({ ...event, taskId: '', projectId: '' }));
+	const statement = db
+		.with('moved', (qb) => update(qb).returning(TASK_COLUMNS))
+		.with('event', (qb) =>
+			qb
+				.insertInto('task_event')
+				.columns(['id', 'task_id', 'project_id', 'action', 'from_state', 'to_state', 'user_id', 'at', 'note'])
+				.expression((eb) =>
+					eb
+						.selectFrom('moved')
+						.select((s) => [
+							s.val(row.id).as('id'),
+							'moved.id as task_id',
+							'moved.project_id',
+							s.val(row.action).as('action'),
+							s.val(row.from_state).as('from_state'),
+							s.val(row.to_state).as('to_state'),
+							s.val(row.user_id).as('user_id'),
+							s.val(row.at).as('at'),
+							s.val(row.note).as('note')
+						])
+				)
 		)
-		.execute();
+		.with('entry', (qb) =>
+			qb
+				.insertInto('audit_log')
+				.columns(['id', 'project_id', 'actor_id', 'action', 'target_type', 'target_id', 'details', 'created_at'])
+				.expression((eb) =>
+					eb
+						.selectFrom('moved')
+						.select((s) => [
+							s.val(entry.id).as('id'),
+							'moved.project_id',
+							s.val(entry.actor_id).as('actor_id'),
+							s.val(entry.action).as('action'),
+							s.val(entry.target_type).as('target_type'),
+							'moved.id as target_id',
+							s.val(entry.details).as('details'),
+							s.val(entry.created_at).as('created_at')
+						])
+				)
+		);
+	// The statement's own rows: its later parts do not see the update in the task table itself.
+	return tasksWithNames(statement as unknown as QueryCreator<Database>, 'moved as task').executeTakeFirst();
 }
 
 /** A task's events, oldest first, with who made each. */
@@ -219,8 +298,22 @@ export async function updateTaskIfState(
 	return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * What "Next task" starts from, in one query: the project's task settings and the caller's own
+ * open task (ownOpenTask), null fields when they have none. Undefined for an unknown project.
+ */
+export function findClaimStart(db: Db, projectId: string, userId: string) {
+	return db
+		.selectFrom('project')
+		.leftJoin(ownOpenTask(db, projectId, userId).as('own'), (join) => join.onTrue())
+		.select(TASK_SETTING_COLUMNS)
+		.select(['own.id as own_id', 'own.state as own_state'])
+		.where('project.id', '=', projectId)
+		.executeTakeFirst();
+}
+
 /** The caller's own unfinished work in a project: a task they hold, one returned to them, one assigned to them. */
-export function findOwnOpenTask(db: Db, projectId: string, userId: string) {
+function ownOpenTask(db: Db, projectId: string, userId: string) {
 	return db
 		.selectFrom('task')
 		.select(['id', 'state', 'lease_expires_at'])
@@ -230,8 +323,7 @@ export function findOwnOpenTask(db: Db, projectId: string, userId: string) {
 		.orderBy(sql`case state when 'in_progress' then 0 when 'returned' then 1 else 2 end`)
 		.orderBy('priority', 'desc')
 		.orderBy('created_at')
-		.limit(1)
-		.executeTakeFirst();
+		.limit(1);
 }
 
 /** How many tasks of the project a person has had, and how many of them were gold copies. */
@@ -247,99 +339,72 @@ export async function countClaims(db: Db, projectId: string, userId: string) {
 
 /**
  * Takes the next task of the queue for `userId`: state new, unassigned, of a window they have no
- * other variant of, highest priority first then oldest. PostgreSQL: one UPDATE over a
- * `FOR UPDATE SKIP LOCKED` pick, so concurrent claimers never wait on nor get the same row.
- * SQLite: the caller's transaction is immediate (the write lock is held from its start), so the
- * pick and the update cannot interleave with another claim. Undefined when the queue is empty.
+ * other variant of, highest priority first then oldest; with its claim event (moveTask: one
+ * statement on PostgreSQL). The pick is `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent
+ * claimers never wait on nor get the same row; on SQLite the one statement holds the write lock.
+ * Undefined when the queue is empty.
  */
-export async function claimFromQueue(
-	db: Db,
-	args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }
-): Promise<{ id: string } | undefined> {
+export function claimFromQueue(db: Db, args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }) {
 	const { projectId, userId, now, leaseExpiresAt } = args;
-	const set = { state: 'in_progress' as const, assignee_id: userId, lease_expires_at: leaseExpiresAt, claimed_at: now, updated_at: now };
-	if (dbKindOf(db) === 'postgres') {
-		const result = await sql<{ id: string }>`
-			update task set state = ${set.state}, assignee_id = ${userId}, lease_expires_at = ${leaseExpiresAt},
-				claimed_at = ${now}, updated_at = ${now}
-			where id = (
-				select t.id from task t
-				where t.project_id = ${projectId} and t.state = 'new' and t.assignee_id is null
-					and not exists (select 1 from task o where o.window_id = t.window_id and o.assignee_id = ${userId})
-				order by t.priority desc, t.created_at, t.id
-				limit 1
-				for update skip locked
-			)
-			returning id`.execute(db);
-		return result.rows[0];
-	}
-	const pick = await db
-		.selectFrom('task as t')
-		.select('t.id')
-		.where('t.project_id', '=', projectId)
-		.where('t.state', '=', 'new')
-		.where('t.assignee_id', 'is', null)
-		.where((eb) =>
-			eb.not(
-				eb.exists(
-					eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId)
+	return moveTask(db, {
+		target: {
+			pick: (qb) =>
+				lockedPick(
+					db,
+					qb
+						.selectFrom('task as t')
+						.select('t.id')
+						.where('t.project_id', '=', projectId)
+						.where('t.state', '=', 'new')
+						.where('t.assignee_id', 'is', null)
+						.where((eb) => eb.not(eb.exists(ownWindowTask(eb, userId))))
+						.orderBy('t.priority', 'desc')
+						.orderBy('t.created_at')
+						.orderBy('t.id')
 				)
-			)
-		)
-		.orderBy('t.priority', 'desc')
-		.orderBy('t.created_at')
-		.orderBy('t.id')
-		.limit(1)
-		.executeTakeFirst();
-	if (!pick) return undefined;
-	const ok = await updateTaskIfState(db, { id: pick.id, from: 'new', patch: set });
-	return ok ? pick : undefined;
+		},
+		patch: { state: 'in_progress', assignee_id: userId, lease_expires_at: leaseExpiresAt, claimed_at: now, updated_at: now },
+		event: { action: 'claim', from: 'new', to: 'in_progress', userId, at: now }
+	});
 }
 
 /**
  * Takes the next submitted task for review by `userId`: never one of a window they transcribed
  * (any variant), priority first then the longest waiting. Same locking as claimFromQueue.
  */
-export async function claimReviewFromQueue(
-	db: Db,
-	args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }
-): Promise<{ id: string } | undefined> {
+export function claimReviewFromQueue(db: Db, args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }) {
 	const { projectId, userId, now, leaseExpiresAt } = args;
-	if (dbKindOf(db) === 'postgres') {
-		const result = await sql<{ id: string }>`
-			update task set state = 'in_review', reviewer_id = ${userId}, lease_expires_at = ${leaseExpiresAt}, updated_at = ${now}
-			where id = (
-				select t.id from task t
-				where t.project_id = ${projectId} and t.state = 'submitted' and t.gold_source_id is null
-					and not exists (select 1 from task o where o.window_id = t.window_id and o.assignee_id = ${userId})
-				order by t.priority desc, t.submitted_at, t.id
-				limit 1
-				for update skip locked
-			)
-			returning id`.execute(db);
-		return result.rows[0];
-	}
-	const pick = await db
-		.selectFrom('task as t')
-		.select('t.id')
-		.where('t.project_id', '=', projectId)
-		.where('t.state', '=', 'submitted')
-		.where('t.gold_source_id', 'is', null)
-		.where((eb) =>
-			eb.not(
-				eb.exists(
-					eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId)
+	return moveTask(db, {
+		target: {
+			pick: (qb) =>
+				lockedPick(
+					db,
+					qb
+						.selectFrom('task as t')
+						.select('t.id')
+						.where('t.project_id', '=', projectId)
+						.where('t.state', '=', 'submitted')
+						.where('t.gold_source_id', 'is', null)
+						.where((eb) => eb.not(eb.exists(ownWindowTask(eb, userId))))
+						.orderBy('t.priority', 'desc')
+						.orderBy('t.submitted_at')
+						.orderBy('t.id')
 				)
-			)
-		)
-		.orderBy('t.priority', 'desc')
-		.orderBy('t.submitted_at')
-		.orderBy('t.id')
-		.limit(1)
-		.executeTakeFirst();
-	if (!pick) return undefined;
-	const patch = { state: 'in_review' as const, reviewer_id: userId, lease_expires_at: leaseExpiresAt, updated_at: now };
-	return (await updateTaskIfState(db, { id: pick.id, from: 'submitted', patch })) ? pick : undefined;
+		},
+		patch: { state: 'in_review', reviewer_id: userId, lease_expires_at: leaseExpiresAt, updated_at: now },
+		event: { action: 'claim_review', from: 'submitted', to: 'in_review', userId, at: now }
+	});
+}
+
+/** A task of the same window as `t` that `userId` transcribed (any variant). */
+function ownWindowTask(eb: ExpressionBuilder<Database & { t: Task }, 't'>, userId: string) {
+	return eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId);
+}
+
+/** The first row of a queue, locked on PostgreSQL so that concurrent claimers skip it. */
+function lockedPick<Q extends SelectQueryBuilder<Database & { t: Task }, 't', { id: string }>>(db: Db, query: Q) {
+	const first = query.limit(1);
+	return dbKindOf(db) === 'postgres' ? first.forUpdate().skipLocked() : first;
 }
 
 /**

@@ -11,9 +11,10 @@ import { illegalTransitionMessage, nextState, type TaskAction } from './task-sta
 import { toTaskDto, type TaskDto } from './tasks.mapper.ts';
 import {
 	claimFromQueue,
+	moveTask,
 	claimReviewFromQueue,
 	countClaims,
-	findOwnOpenTask,
+	findClaimStart,
 	findTask,
 	findTaskSettings,
 	insertTaskEvents,
@@ -133,9 +134,9 @@ export async function claimNextTask(db: Db, args: { projectId: string; user: Act
 	const { projectId, user } = args;
 	if (!args.access.can.transcribe) return fail(403, 'forbidden', 'Only transcribers of this project may take tasks');
 	await sweepLapsedLeases(db, projectId, { throttle: true });
-	const settings = (await findTaskSettings(db, projectId))!;
+	const settings = (await findClaimStart(db, projectId, user.id))!;
 	const leaseMs = Number(settings.task_lease_ms);
-	const own = await findOwnOpenTask(db, projectId, user.id);
+	const own = settings.own_id && settings.own_state ? { id: settings.own_id, state: settings.own_state } : undefined;
 	if (own) {
 		const now = nowIso();
 		const lease = leaseUntil(now, leaseMs);
@@ -152,7 +153,7 @@ export async function claimNextTask(db: Db, args: { projectId: string; user: Act
 			holder: { assigneeId: user.id },
 			patch: { lease_expires_at: lease, claimed_at: now, updated_at: now }
 		});
-		if (moved.ok) return { ok: true, task: await loadTaskDto(db, own.id, args.access), resumed: action === 'start' };
+		if (moved.ok) return { ok: true, task: taskDtoFor(moved.task, args.access), resumed: action === 'start' };
 	}
 	const goldPercent = Number(settings.gold_percent);
 	if (goldPercent > 0) {
@@ -163,13 +164,9 @@ export async function claimNextTask(db: Db, args: { projectId: string; user: Act
 			if (copyId) return { ok: true, task: await loadTaskDto(db, copyId, args.access), resumed: false };
 		}
 	}
-	const claimed = await db.transaction().execute(async (trx) => {
-		const now = nowIso();
-		const row = await claimFromQueue(trx, { projectId, userId: user.id, now, leaseExpiresAt: leaseUntil(now, leaseMs) });
-		if (row) await insertTaskEvents(trx, [{ taskId: row.id, projectId, action: 'claim', from: 'new', to: 'in_progress', userId: user.id, at: now }]);
-		return row;
-	});
-	return { ok: true, task: claimed ? await loadTaskDto(db, claimed.id, args.access) : null, resumed: false };
+	const now = nowIso();
+	const claimed = await claimFromQueue(db, { projectId, userId: user.id, now, leaseExpiresAt: leaseUntil(now, leaseMs) });
+	return { ok: true, task: claimed ? taskDtoFor(claimed, args.access) : null, resumed: false };
 }
 
 /**
@@ -181,18 +178,19 @@ export async function claimNextReview(db: Db, args: { projectId: string; user: A
 	if (!args.access.can.review) return fail(403, 'forbidden', 'Only reviewers of this project may take tasks for review');
 	await sweepLapsedLeases(db, projectId, { throttle: true });
 	const settings = (await findTaskSettings(db, projectId))!;
-	const claimed = await db.transaction().execute(async (trx) => {
-		const now = nowIso();
-		const row = await claimReviewFromQueue(trx, { projectId, userId: user.id, now, leaseExpiresAt: leaseUntil(now, Number(settings.task_lease_ms)) });
-		if (row) await insertTaskEvents(trx, [{ taskId: row.id, projectId, action: 'claim_review', from: 'submitted', to: 'in_review', userId: user.id, at: now }]);
-		return row;
-	});
-	return { ok: true, task: claimed ? await loadTaskDto(db, claimed.id, args.access) : null, resumed: false };
+	const now = nowIso();
+	const claimed = await claimReviewFromQueue(db, { projectId, userId: user.id, now, leaseExpiresAt: leaseUntil(now, Number(settings.task_lease_ms)) });
+	return { ok: true, task: claimed ? taskDtoFor(claimed, args.access) : null, resumed: false };
 }
 
 export async function loadTaskDto(db: Db, taskId: string, access: TaskAccess): Promise<TaskDto | null> {
 	const row = await findTask(db, taskId);
-	return row ? toTaskDto(row, { now: nowIso(), revealGold: access.can.manage }) : null;
+	return row ? taskDtoFor(row, access) : null;
+}
+
+/** A task as `access` may see it (gold is revealed to managers only). */
+function taskDtoFor(row: TaskRow, access: TaskAccess): TaskDto {
+	return toTaskDto(row, { now: nowIso(), revealGold: access.can.manage });
 }
 
 /**
@@ -212,28 +210,25 @@ async function transition(
 		/** More to write in the same transaction (a gold copy's score). */
 		also?: (trx: Db) => Promise<void>;
 	}
-): Promise<{ ok: true; to: TaskState } | TaskFailure> {
+): Promise<{ ok: true; to: TaskState; task: TaskRow } | TaskFailure> {
 	const to = nextState(args.from, args.action);
 	if (!to) return fail(409, 'illegal_transition', illegalTransitionMessage(args.from, args.action), { state: args.from, action: args.action });
 	const now = nowIso();
-	const moved = await db.transaction().execute(async (trx) => {
-		const ok = await updateTaskIfState(trx, {
-			id: args.taskId,
-			from: args.from,
-			assigneeId: args.holder?.assigneeId,
-			reviewerId: args.holder?.reviewerId,
-			patch: { updated_at: now, ...args.patch, state: to }
-		});
-		if (!ok) return false;
-		const task = (await findTask(trx, args.taskId))!;
-		await insertTaskEvents(trx, [
-			{ taskId: args.taskId, projectId: task.project_id, action: args.action, from: args.from, to, userId: args.actor?.id ?? null, at: now, note: args.note }
-		]);
-		await args.also?.(trx);
-		return true;
-	});
+	const target = { id: args.taskId, from: args.from, assigneeId: args.holder?.assigneeId, reviewerId: args.holder?.reviewerId };
+	const patch: TaskPatch = { updated_at: now, ...args.patch, state: to };
+	const event = { action: args.action, from: args.from, to, userId: args.actor?.id ?? null, at: now, note: args.note };
+	const { also } = args;
+	// Most moves are one statement (moveTask); one with more to write runs in a transaction with it.
+	const moved = !also
+		? await moveTask(db, { target, patch, event })
+		: await db.transaction().execute(async (trx) => {
+				const row = await moveTask(trx, { target, patch, event });
+				if (!row) return undefined;
+				await also(trx);
+				return findTask(trx, row.id); // as `also` left it
+			});
 	if (!moved) return fail(409, 'task_changed', 'The task changed meanwhile (someone else moved it, or your lease lapsed); reload it');
-	return { ok: true, to };
+	return { ok: true, to, task: moved };
 }
 
 /** Actions a person asks for by name on one task (POST /api/tasks/:taskId/transitions). */
@@ -273,9 +268,11 @@ export async function applyTaskAction(
 		return fail(422, 'comment_required', 'Say why the task goes back: a returned task needs a comment');
 	}
 	const now = nowIso();
-	const settings = (await findTaskSettings(db, task.project_id))!;
 	const patch: TaskPatch = {};
-	if (action === 'start') Object.assign(patch, { lease_expires_at: leaseUntil(now, Number(settings.task_lease_ms)), claimed_at: now });
+	if (action === 'start') {
+		const settings = (await findTaskSettings(db, task.project_id))!;
+		Object.assign(patch, { lease_expires_at: leaseUntil(now, Number(settings.task_lease_ms)), claimed_at: now });
+	}
 	if (action === 'submit') Object.assign(patch, { lease_expires_at: null, submitted_at: now });
 	if (action === 'release' && task.state === 'in_progress') Object.assign(patch, { lease_expires_at: null, assignee_id: null });
 	if (action === 'release' && task.state === 'in_review') Object.assign(patch, { lease_expires_at: null });
@@ -293,7 +290,7 @@ export async function applyTaskAction(
 		also: action === 'submit' && task.gold_source_id ? (trx) => scoreGoldCopy(trx, task) : undefined
 	});
 	if (!moved.ok) return moved;
-	return { ok: true, task: (await loadTaskDto(db, task.id, access))! };
+	return { ok: true, task: taskDtoFor(moved.task, access) };
 }
 
 /**

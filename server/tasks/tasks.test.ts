@@ -169,7 +169,9 @@ describe.each(DB_KINDS)('tasks and the queue on %s', (kind) => {
 		]);
 		expect((await events(task!.id))[3].note).toBe('Segment 2: 佢 not 渠');
 		// Every transition is in the audit trail too, with who and what.
-		const trail = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'details']).where('target_id', '=', task!.id).orderBy('created_at').orderBy('id').execute();
+		const trail = await ctx.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'details', 'project_id', 'target_type']).where('target_id', '=', task!.id).orderBy('created_at').orderBy('id').execute();
+		expect(trail.every((a) => a.project_id === projectId && a.target_type === 'task')).toBe(true);
+		expect(trail[0]).toMatchObject({ actor_id: admin.id });
 		expect(trail.map((a) => [a.action, JSON.parse(a.details).action])).toEqual([
 			['task.transition', 'claim'], ['task.transition', 'submit'], ['task.transition', 'claim_review'], ['task.transition', 'return'],
 			['task.transition', 'start'], ['task.transition', 'submit'], ['task.transition', 'claim_review'], ['task.transition', 'accept']
