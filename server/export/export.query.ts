@@ -22,6 +22,8 @@ import type { ExportFilter } from './export.schemas.ts';
 export interface ExportRow extends CorpusSegment {
 	speakerId: string | null;
 	dialectTagId: string | null;
+	/** The accepted version has another speaker or other times than the original (a reviewer's correction). */
+	moved: boolean;
 }
 
 type SegmentQuery = SelectQueryBuilder<Database, 'segment' | 'recording', object>;
@@ -87,9 +89,14 @@ type After = { startMs: number; endMs: number; id: string };
  * recording equality and the start bound use segment_recording_start_index, so every page costs
  * its own rows, never a scan of what came before. Speakers, tags and users are mapped in memory.
  */
-function pageQuery(db: Db, recordingId: string, filter: ExportFilter, speaker: { id: string | null } | undefined, after: After | null) {
+function pageQuery(db: Db, recordingId: string, filter: ExportFilter, speaker: { id: string | null } | undefined, after: After | null, correctedOnly = false) {
 	let q = segmentConditions(db.selectFrom('segment').where('segment.recording_id', '=', recordingId), filter);
 	if (speaker) q = speaker.id === null ? q.where('segment.speaker_id', 'is', null) : q.where('segment.speaker_id', '=', speaker.id);
+	if (correctedOnly) {
+		q = q.where((eb) =>
+			eb.exists(eb.selectFrom('segment_review').select('segment_review.id').whereRef('segment_review.segment_id', '=', 'segment.id').where('segment_review.decision', '=', 'correct'))
+		);
+	}
 	if (after) {
 		const a = after;
 		q = q
@@ -179,7 +186,8 @@ function toExportRow(row: SelectedRow, recordingName: string, reviews: ReviewLik
 		cer: review.cer === null ? null : Math.round(review.cer * 10_000) / 10_000,
 		transcriber: row.transcriber_id ? (refs.users.get(row.transcriber_id) ?? null) : null,
 		origin: row.origin === 'machine' ? 'machine' : 'human',
-		updatedAt: row.updated_at
+		updatedAt: row.updated_at,
+		moved: a.speakerId !== row.speaker_id || a.startMs !== row.start_ms || a.endMs !== row.end_ms
 	};
 }
 
@@ -190,6 +198,8 @@ export interface ExportSegmentsOptions {
 	layerKey?: string;
 	/** Narrow to one speaker (null: segments without one) — Kaldi streams speaker by speaker. */
 	speaker?: { id: string | null };
+	/** Only segments a reviewer corrected (those whose accepted version may differ from the original). */
+	correctedOnly?: boolean;
 }
 
 /**
@@ -201,13 +211,14 @@ export async function* exportSegments(db: Db, options: ExportSegmentsOptions): A
 	const refs = await loadProjectRefs(db, options.projectId);
 	// Most exports have no reviews at all: then no page pays for looking them up.
 	const reviewed = await projectHasReviews(db, options.projectId);
+	if (options.correctedOnly && !reviewed) return;
 	const layerKey = options.layerKey ?? DEFAULT_LAYER;
 	const wanted = options.filter.reviewStates?.length ? new Set<string>(options.filter.reviewStates) : null;
 	const filter = options.speaker?.id ? { ...options.filter, speakerIds: [options.speaker.id] } : options.filter;
 	for (const recording of await exportRecordings(db, options.projectId, filter)) {
 		let after: After | null = null;
 		for (;;) {
-			const page: SelectedRow[] = await pageQuery(db, recording.id, options.filter, options.speaker, after).execute();
+			const page: SelectedRow[] = await pageQuery(db, recording.id, options.filter, options.speaker, after, options.correctedOnly).execute();
 			const reviewsBySegment = new Map<string, ReviewLike[]>();
 			const reviewers = new Map<string, string | null>();
 			if (reviewed && page.length) {

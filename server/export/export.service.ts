@@ -7,7 +7,7 @@ import { CorpusStats, type Split } from '../interop/corpus.ts';
 import { writeAudiofolderMetadata } from '../interop/audiofolder.ts';
 import { writeCommonVoiceTsv } from '../interop/common-voice.ts';
 import { writeEaf } from '../interop/eaf.ts';
-import { kaldiSpeakerIds, kaldiText, writeKaldiDataDir } from '../interop/kaldi.ts';
+import { compareKaldiRows, kaldiSpeakerIds, kaldiText, writeKaldiDataDir } from '../interop/kaldi.ts';
 import { DEFAULT_LAYER, type InteropEvent, type InteropSegment } from '../interop/model.ts';
 import { writeNemoManifest } from '../interop/nemo.ts';
 import { writeSegmentsCsv, writeSegmentsJsonl } from '../interop/segments-table.ts';
@@ -319,10 +319,21 @@ async function writeCorpus(ctx: ExportContext): Promise<void> {
 	};
 
 	if (format === 'kaldi') {
+		// A reviewer's correction may give a segment another speaker or other times, so that its
+		// utterance id sorts elsewhere than the original's place in the stream. Those (corrected
+		// segments that moved: a small share) are read first, sorted, and merged in at their place.
+		const moved: ExportRow[] = [];
+		for await (const row of exportSegments(deps.db, { projectId: request.projectId, filter: request.filter, layerKey: layer, correctedOnly: true })) {
+			ctx.run.signal?.throwIfAborted();
+			if (row.moved) moved.push(row);
+		}
 		const speakers = await exportSpeakers(deps.db, request.projectId, request.filter);
-		const speakerIds = kaldiSpeakerIds(speakers.map((s) => s.code));
-		// Kaldi wants utterance-id order: speaker by speaker in id order (segments without a speaker
-		// are a speaker per recording, `unk<recording>`), each by recording, start, end.
+		const codes = new Set([...speakers.map((s) => s.code), ...moved.flatMap((r) => (r.speaker === null ? [] : [r.speaker]))]);
+		const speakerIds = kaldiSpeakerIds([...codes]);
+		const compare = compareKaldiRows(speakerIds);
+		moved.sort(compare);
+		// The originals stream in utterance-id order: speaker by speaker in id order (segments
+		// without a speaker are a speaker per recording, `unk<recording>`), each by recording, start, end.
 		const groups: { key: string; speaker: { id: string | null }; filter: ExportFilter }[] = speakers.map((s) => ({ key: speakerIds.get(s.code)!, speaker: { id: s.id }, filter: request.filter }));
 		for (const d of durations) {
 			if (d.speakerId === null && d.unknownRecording && !groups.some((g) => g.key === `unk${d.unknownRecording}`)) {
@@ -330,18 +341,18 @@ async function writeCorpus(ctx: ExportContext): Promise<void> {
 			}
 		}
 		groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-		// A reviewer's correction may give a segment another speaker; its utterance id then belongs to
-		// another group, out of the order Kaldi needs. Such rows are left out and counted.
-		const sameSpeaker = async function* (rows: AsyncIterable<ExportRow>, speakerId: string | null) {
-			for await (const row of rows) {
-				if (row.speakerId === speakerId) yield row;
-				else stats.skip('speaker_corrected_in_review');
-			}
-		};
 		const rows = async function* () {
-			for (const g of groups) yield* withAudio(sameSpeaker(streamRows(ctx, { speaker: g.speaker, filter: g.filter }), g.speaker.id));
+			let next = 0;
+			for (const g of groups) {
+				for await (const row of streamRows(ctx, { speaker: g.speaker, filter: g.filter })) {
+					if (row.moved) continue;
+					while (next < moved.length && compare(moved[next], row) < 0) yield moved[next++];
+					yield row;
+				}
+			}
+			yield* moved.slice(next);
 		};
-		await files.writeChunks('data', writeKaldiDataDir(rows(), { speakerIds, wavScp: (id) => `audio/${id}.${ext}`, layer, tokenize: options.tokenize, stats }));
+		await files.writeChunks('data', writeKaldiDataDir(withAudio(rows()), { speakerIds, wavScp: (id) => `audio/${id}.${ext}`, layer, tokenize: options.tokenize, stats }));
 	} else if (format === 'nemo') {
 		await files.writeChunks('', writeNemoManifest(withAudio(streamRows(ctx)), { mode: options.nemoMode, layer, stats }));
 	} else if (format === 'audiofolder') {

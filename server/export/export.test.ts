@@ -257,6 +257,48 @@ describe.each(DB_KINDS)('export on %s', (kind) => {
 		expect(read(out, 'README.md')).toContain('speaker-disjoint');
 	});
 
+	it('keeps Kaldi in utterance-id order when reviewers moved segments to another speaker or earlier in time', async () => {
+		const rows = await ctx.deps.db.selectFrom('segment').select(['id', 'version', 'start_ms', 'speaker_id']).where('recording_id', '=', recordingId).orderBy('start_ms').execute();
+		const at = (startMs: number) => rows.find((r) => r.start_ms === startMs)!;
+		const correct = (row: { id: string; version: number | string }, corrected: Record<string, unknown>) => ({
+			id: newId(), segment_id: row.id, recording_id: recordingId, task_id: null, stage: 1, base_version: Number(row.version), reviewer_id: reviewer.id,
+			decision: 'correct' as const, corrected: JSON.stringify(corrected), categories: '[]', comment: '', created_at: nowIso()
+		});
+		await ctx.deps.db
+			.insertInto('segment_review')
+			.values([
+				// A's second segment becomes B's: its utterance id now sorts among B's.
+				correct(at(1200), { speakerId: speakers.B }),
+				// A's last segment starts before A's first: it must come first among A's.
+				correct(at(6000), { startMs: 0, endMs: 900 }),
+				// The segment without a speaker gets one.
+				correct(at(4200), { speakerId: speakers.A })
+			])
+			.execute();
+		try {
+			const job = await runExport({ format: 'kaldi' });
+			const { out, names } = await download(job);
+			const segments: string[][] = [];
+			const utt2spk = new Map<string, string>();
+			for (const split of new Set(names.filter((n) => n.startsWith('data/')).map((n) => n.split('/')[1]))) {
+				const files = Object.fromEntries(readdirSync(path.join(out, 'data', split)).map((f) => [f, read(out, `data/${split}/${f}`)]));
+				expect(checkKaldiDir(files)).toEqual([]);
+				segments.push(...files.segments.trim().split('\n').map((l) => l.split(' ')));
+				for (const l of files.utt2spk.trim().split('\n')) utt2spk.set(l.split(' ')[0], l.split(' ')[1]);
+			}
+			// Every segment with text is there once, with its accepted speaker and times.
+			expect(job.summary).toMatchObject({ segments: SEGMENTS.length, skipped: { empty_text: 1 } });
+			const ofRecording = segments.filter((s) => s[1] === recordingId).map(([utt, , start, end]) => [utt2spk.get(utt), start, end]);
+			expect(ofRecording).toHaveLength(5);
+			expect(ofRecording).toContainEqual(['B', '1.200', '2.500']);
+			expect(ofRecording).toContainEqual(['A', '0.000', '0.900']);
+			expect(ofRecording).toContainEqual(['A', '4.200', '5.800']);
+			expect(ofRecording.filter(([spk]) => spk?.startsWith('unk'))).toEqual([]);
+		} finally {
+			await ctx.deps.db.deleteFrom('segment_review').execute();
+		}
+	});
+
 	it('exports an audiofolder with one exact clip per segment, speaker-disjoint splits, a manifest and a README', async () => {
 		const job = await runExport({ format: 'audiofolder', options: { sampleRate: 22050, seed: 9 } });
 		const { out, names } = await download(job);
