@@ -187,6 +187,14 @@ describe('roles in the UI', () => {
 		await anaTab.getByTestId('members-error').filter({ hasText: 'needs a manager' }).waitFor();
 		expect(await own.locator('[data-action="role"]').inputValue()).toBe('manager');
 		expect((await members()).find((m) => m.email === 'ana@example.org')?.role).toBe('manager');
+
+		// With a second manager she may step down; the page then takes her to the project, whose settings are no longer hers.
+		await seedUser(h, { role: 'manager', email: 'bo@example.org', name: 'Bo', memberOf: [project.id] });
+		await own.locator('[data-action="role"]').selectOption('reviewer');
+		await anaPage.waitForURL(`${h.url}/projects/teochew`);
+		await anaPage.getByTestId('recording-row').waitFor();
+		expect(await anaPage.getByTestId('project-settings').count()).toBe(0);
+		expect((await members()).find((m) => m.email === 'ana@example.org')?.role).toBe('reviewer');
 		await anaPage.context().close();
 
 		await memberRow('ana@example.org').locator('[data-action="remove"]').click();
