@@ -6,10 +6,10 @@
  * - `projectAccess(db, user, projectId)` → `{ projectId, role, can }`, or null when the user is
  *   neither a member nor an admin. `role` is their ProjectRole, or 'admin' for an instance admin
  *   (who may do everything everywhere); `can` holds the Capabilities (capabilities.ts has the table).
- * - `accessFor(db, user, from, id)` resolves a resource's id to its project first (RESOLVERS:
- *   project by id or slug, recording, segment — deleted segments through their history —, QA
- *   batch, task, export job); add a
- *   resolver there for a new resource kind, or pass a function as `from`.
+ * - `accessFor(db, user, from, id)` resolves a resource's id to its project and the user's role
+ *   there in one statement (PROJECT_OF: project by id or slug, recording, segment — deleted
+ *   segments through their history —, QA batch, task, export job); add a query there for a new
+ *   resource kind, or pass a function as `from`.
  *   `accessForRecording` / `accessForSegment` are the common shorthands.
  * - `requireProjectAccess(db, { from, param, need })`: Hono middleware for a route whose path holds
  *   the id. Unknown id, or a project the user does not belong to → **404** (never 403, so ids do
@@ -27,7 +27,6 @@ import { preparedQuery, type Slots } from '../db/prepared-query.ts';
 import type { ProjectRole, Role } from '../db/schema.ts';
 import { notFound as notFoundAnswer } from '../lib/http.ts';
 import { errors } from '../lib/openapi.ts';
-import { findProjectId } from '../projects/projects.repository.ts';
 import { CAPABILITY_ACTIONS, capabilitiesOf, type Capabilities, type Capability } from './capabilities.ts';
 import { findMemberRole } from './members.repository.ts';
 
@@ -54,38 +53,54 @@ export async function projectAccess(db: Db, user: AccessUser, projectId: string)
 /** Finds the project a resource belongs to, or undefined when there is no such resource. */
 export type ProjectResolver = (db: Db, id: string) => Promise<string | undefined>;
 
-const recordingProject = preparedQuery((db, p: Slots<'id'>) =>
-	db.selectFrom('recording').select('project_id').where('id', '=', p.id)
-);
+type IdSlot = Slots<'id'>;
 
-// A deleted segment is still known by its history (revisions, restore), so it resolves through it.
-const segmentProject = preparedQuery((db, p: Slots<'id'>) =>
-	db
-		.selectFrom('recording')
-		.select('recording.project_id')
-		.where('recording.id', '=', (eb) =>
-			eb.fn.coalesce(
-				eb.selectFrom('segment').select('segment.recording_id').where('segment.id', '=', p.id),
-				eb
-					.selectFrom('segment_revision')
-					.select((sb) => sb.fn.max('segment_revision.recording_id').as('recording_id'))
-					.where('segment_revision.segment_id', '=', p.id)
-			)
-		)
-);
-
-/** Resource kinds a route can name its project by; other features add theirs here. */
-export const RESOLVERS = {
+/**
+ * Resource kinds a route can name its project by, each as the query of its project id (`project_id`);
+ * other features add theirs here. accessFor joins it with the user's membership, so resolving a
+ * resource and the user's role in its project is one statement on every project request.
+ */
+const PROJECT_OF = {
 	/** A project's id or slug. */
-	project: (db, idOrSlug) => findProjectId(db, idOrSlug),
-	recording: async (db, id) => (await recordingProject(db, { id })).rows[0]?.project_id,
-	segment: async (db, id) => (await segmentProject(db, { id })).rows[0]?.project_id,
-	qaBatch: async (db, id) => (await db.selectFrom('qa_batch').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id,
-	task: async (db, id) => (await db.selectFrom('task').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id,
-	exportJob: async (db, id) => (await db.selectFrom('export_job').select('project_id').where('id', '=', id).executeTakeFirst())?.project_id
-} satisfies Record<string, ProjectResolver>;
+	project: (db: Db, p: IdSlot) =>
+		db
+			.selectFrom('project')
+			.select('project.id as project_id')
+			.where((eb) => eb.or([eb('project.id', '=', p.id), eb('project.slug', '=', p.id)])),
+	recording: (db: Db, p: IdSlot) => db.selectFrom('recording').select('recording.project_id').where('recording.id', '=', p.id),
+	// A deleted segment is still known by its history (revisions, restore), so it resolves through it.
+	segment: (db: Db, p: IdSlot) =>
+		db
+			.selectFrom('recording')
+			.select('recording.project_id')
+			.where('recording.id', '=', (eb) =>
+				eb.fn.coalesce(
+					eb.selectFrom('segment').select('segment.recording_id').where('segment.id', '=', p.id),
+					eb
+						.selectFrom('segment_revision')
+						.select((sb) => sb.fn.max('segment_revision.recording_id').as('recording_id'))
+						.where('segment_revision.segment_id', '=', p.id)
+				)
+			),
+	qaBatch: (db: Db, p: IdSlot) => db.selectFrom('qa_batch').select('qa_batch.project_id').where('qa_batch.id', '=', p.id),
+	task: (db: Db, p: IdSlot) => db.selectFrom('task').select('task.project_id').where('task.id', '=', p.id),
+	exportJob: (db: Db, p: IdSlot) => db.selectFrom('export_job').select('export_job.project_id').where('export_job.id', '=', p.id)
+};
 
-export type ResourceKind = keyof typeof RESOLVERS;
+export type ResourceKind = keyof typeof PROJECT_OF;
+
+/** Per kind: the resource's project and the user's role there (none: not a member), compiled once. */
+const LOOKUPS = Object.fromEntries(
+	Object.entries(PROJECT_OF).map(([kind, projectOf]) => [
+		kind,
+		preparedQuery((db, p: Slots<'id' | 'userId'>) =>
+			db
+				.selectFrom(projectOf(db, p).as('r'))
+				.leftJoin('project_member as m', (join) => join.onRef('m.project_id', '=', 'r.project_id').on('m.user_id', '=', p.userId))
+				.select(['r.project_id', 'm.role'])
+		)
+	])
+) as Record<ResourceKind, (db: Db, values: { id: string; userId: string }) => Promise<{ rows: { project_id: string; role: ProjectRole | null }[] }>>;
 
 const NOUNS: Record<ResourceKind, string> = { project: 'Project', recording: 'Recording', segment: 'Segment', qaBatch: 'QA batch', task: 'Task', exportJob: 'Export' };
 
@@ -96,9 +111,16 @@ export async function accessFor(
 	from: ResourceKind | ProjectResolver,
 	id: string
 ): Promise<ProjectAccess | null> {
-	const resolve: ProjectResolver = typeof from === 'function' ? from : RESOLVERS[from];
-	const projectId = await resolve(db, id);
-	return projectId ? projectAccess(db, user, projectId) : null;
+	if (typeof from === 'function') {
+		const projectId = await from(db, id);
+		return projectId ? projectAccess(db, user, projectId) : null;
+	}
+	const { rows } = await LOOKUPS[from](db, { id, userId: user.id });
+	// A project named by id wins over another whose slug happens to be that id.
+	const row = rows.find((r) => r.project_id === id) ?? rows[0];
+	if (!row) return null;
+	if (user.role === 'admin') return { projectId: row.project_id, role: 'admin', can: capabilitiesOf('admin') };
+	return row.role ? { projectId: row.project_id, role: row.role, can: capabilitiesOf(row.role) } : null;
 }
 
 export const accessForProject = (db: Db, user: AccessUser, idOrSlug: string) => accessFor(db, user, 'project', idOrSlug);
