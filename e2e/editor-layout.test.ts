@@ -153,6 +153,10 @@ describe('editor layout (workstation)', () => {
 
 			let m = await measure(page);
 			expect(m.frame!.width).toBeGreaterThanOrEqual(0.9 * width);
+			// The editing toolbar is one row of buttons (zoom and follow live in the player's bar).
+			const toolbar = (await page.getByRole('toolbar', { name: 'Segment editing' }).boundingBox())!;
+			const button = (await page.getByTestId('split').boundingBox())!;
+			expect(toolbar.height).toBeLessThan(2 * button.height);
 			expect(m.firstText!.width).toBeGreaterThanOrEqual(0.4 * m.list!.width);
 			expect(m.firstText!.width).toBeGreaterThanOrEqual(200);
 			expect(m.firstTextContent).toBe(`1. ${LINES[0]}`);

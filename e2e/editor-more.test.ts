@@ -343,6 +343,12 @@ describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', (
 		await until(async () => (await panel.getByRole('status').textContent())?.includes('3 segments proposed'), 'the preview count');
 		expect(await page.getByTestId('ghost').count()).toBe(3);
 		expect(await serverSegments(h, admin.cookie, recording.id)).toEqual([]);
+		// Closed from the toolbar, the proposals go with the panel; opened again, a preview brings them back.
+		await page.getByTestId('presegment-toggle').click();
+		await until(async () => (await page.getByTestId('ghost').count()) === 0, 'no proposals once closed');
+		await page.getByTestId('presegment-toggle').click();
+		await page.getByTestId('presegment-preview').click();
+		await until(async () => (await page.getByTestId('ghost').count()) === 3, 'the proposals again');
 
 		await page.getByTestId('presegment-apply').click();
 		const segs = await until(async () => {
