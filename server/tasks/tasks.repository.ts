@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type QueryCreator, type SelectQueryBuilder } from 'kysely';
+import { sql, type QueryCreator, type SelectQueryBuilder } from 'kysely';
 import { audit, auditRow, type AuditEntry } from '../audit/audit.ts';
 import { dbKindOf, type Db } from '../db/connection.ts';
 import type { Database, NewTask, Task, TaskState } from '../db/schema.ts';
@@ -347,22 +347,7 @@ export async function countClaims(db: Db, projectId: string, userId: string) {
 export function claimFromQueue(db: Db, args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }) {
 	const { projectId, userId, now, leaseExpiresAt } = args;
 	return moveTask(db, {
-		target: {
-			pick: (qb) =>
-				lockedPick(
-					db,
-					qb
-						.selectFrom('task as t')
-						.select('t.id')
-						.where('t.project_id', '=', projectId)
-						.where('t.state', '=', 'new')
-						.where('t.assignee_id', 'is', null)
-						.where((eb) => eb.not(eb.exists(ownWindowTask(eb, userId))))
-						.orderBy('t.priority', 'desc')
-						.orderBy('t.created_at')
-						.orderBy('t.id')
-				)
-		},
+		target: { pick: (qb) => queueHead(db, qb, { projectId, userId, state: 'new', age: 't.created_at' }).where('t.assignee_id', 'is', null) },
 		patch: { state: 'in_progress', assignee_id: userId, lease_expires_at: leaseExpiresAt, claimed_at: now, updated_at: now },
 		event: { action: 'claim', from: 'new', to: 'in_progress', userId, at: now }
 	});
@@ -375,36 +360,31 @@ export function claimFromQueue(db: Db, args: { projectId: string; userId: string
 export function claimReviewFromQueue(db: Db, args: { projectId: string; userId: string; now: string; leaseExpiresAt: string }) {
 	const { projectId, userId, now, leaseExpiresAt } = args;
 	return moveTask(db, {
-		target: {
-			pick: (qb) =>
-				lockedPick(
-					db,
-					qb
-						.selectFrom('task as t')
-						.select('t.id')
-						.where('t.project_id', '=', projectId)
-						.where('t.state', '=', 'submitted')
-						.where('t.gold_source_id', 'is', null)
-						.where((eb) => eb.not(eb.exists(ownWindowTask(eb, userId))))
-						.orderBy('t.priority', 'desc')
-						.orderBy('t.submitted_at')
-						.orderBy('t.id')
-				)
-		},
+		target: { pick: (qb) => queueHead(db, qb, { projectId, userId, state: 'submitted', age: 't.submitted_at' }).where('t.gold_source_id', 'is', null) },
 		patch: { state: 'in_review', reviewer_id: userId, lease_expires_at: leaseExpiresAt, updated_at: now },
 		event: { action: 'claim_review', from: 'submitted', to: 'in_review', userId, at: now }
 	});
 }
 
-/** A task of the same window as `t` that `userId` transcribed (any variant). */
-function ownWindowTask(eb: ExpressionBuilder<Database & { t: Task }, 't'>, userId: string) {
-	return eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', userId);
-}
-
-/** The first row of a queue, locked on PostgreSQL so that concurrent claimers skip it. */
-function lockedPick<Q extends SelectQueryBuilder<Database & { t: Task }, 't', { id: string }>>(db: Db, query: Q) {
-	const first = query.limit(1);
-	return dbKindOf(db) === 'postgres' ? first.forUpdate().skipLocked() : first;
+/**
+ * The head of a queue: the project's first task in `state` by priority, then `age`, then id, of a
+ * window `userId` transcribed no variant of. Locked on PostgreSQL (`FOR UPDATE SKIP LOCKED`), so
+ * concurrent claimers skip the rows others are taking; callers add their own conditions.
+ */
+function queueHead(db: Db, qb: QueryCreator<Database>, args: { projectId: string; userId: string; state: TaskState; age: 't.created_at' | 't.submitted_at' }) {
+	const head = qb
+		.selectFrom('task as t')
+		.select('t.id')
+		.where('t.project_id', '=', args.projectId)
+		.where('t.state', '=', args.state)
+		.where((eb) =>
+			eb.not(eb.exists(eb.selectFrom('task as o').select('o.id').whereRef('o.window_id', '=', 't.window_id').where('o.assignee_id', '=', args.userId)))
+		)
+		.orderBy('t.priority', 'desc')
+		.orderBy(args.age)
+		.orderBy('t.id')
+		.limit(1);
+	return dbKindOf(db) === 'postgres' ? head.forUpdate().skipLocked() : head;
 }
 
 /**
