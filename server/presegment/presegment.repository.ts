@@ -22,13 +22,13 @@ export async function lockRecording(trx: Db, recordingId: string): Promise<boole
 	return row !== undefined;
 }
 
-/** The spans of a recording's segments, in start order. */
-export function listSegmentSpans(db: Db, recordingId: string) {
+/** The spans of a recording's segments of one transcription (the primary unless told), in start order. */
+export function listSegmentSpans(db: Db, recordingId: string, variant = PRIMARY_VARIANT) {
 	return db
 		.selectFrom('segment')
 		.select(['start_ms', 'end_ms'])
 		.where('recording_id', '=', recordingId)
-		.where('variant', '=', PRIMARY_VARIANT)
+		.where('variant', '=', variant)
 		.orderBy('start_ms')
 		.execute()
 		.then((rows) => rows.map((r) => ({ startMs: Number(r.start_ms), endMs: Number(r.end_ms) })));

@@ -28,17 +28,28 @@ export const presegmentBodySchema = presegmentOptionsSchema.and(
 		apply: z
 			.boolean()
 			.default(false)
-			.describe('false: preview only; true: insert the proposals that overlap no segment')
+			.describe('false: preview only; true: insert the proposals that overlap no segment'),
+		variant: z
+			.number()
+			.int()
+			.min(0)
+			.max(999_999_999)
+			.optional()
+			.describe(
+				"The transcription to segment: by default the variant of the task you hold in progress on the recording, else 0 (the primary). A variant k > 0 only in your own task's window, while it is in progress"
+			)
 	})
 );
 
 export const presegmentParamSchema = z.object({ recordingId: idSchema('Recording') });
 
 export const proposalsSchema = z.object({
-	proposals: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int() }))
+	proposals: z.array(z.object({ startMs: z.number().int(), endMs: z.number().int() })),
+	variant: z.number().int().describe('The transcription the proposals are for (within your task\'s window for k > 0)')
 });
 
 export const appliedSchema = z.object({
+	variant: z.number().int().describe('The transcription the segments went into'),
 	segments: z.array(segmentDtoSchema),
 	skipped: z.number().int().describe('Proposals left out because they overlap segments')
 });

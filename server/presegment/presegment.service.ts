@@ -64,17 +64,19 @@ export async function proposeForRecording(
 }
 
 /**
- * Inserts the proposals that overlap none of the recording's segments, each with its 'create'
- * revision, in one transaction that holds the recording's write lock while it reads and inserts.
+ * Inserts the proposals that overlap none of the recording's segments of `variant` (the primary
+ * unless told) into that variant, each with its 'create' revision, in one transaction that holds
+ * the recording's write lock while it reads and inserts (one step for the editor's undo, too).
  */
 export async function applyProposals(
 	deps: Pick<Deps, 'db'>,
-	args: { recordingId: string; proposals: Interval[]; userId: string | null }
+	args: { recordingId: string; proposals: Interval[]; userId: string | null; variant?: number }
 ): Promise<{ ok: true; segments: SegmentDto[]; skipped: number } | PresegmentFailure> {
 	const { recordingId, userId } = args;
+	const variant = args.variant ?? PRIMARY_VARIANT;
 	return deps.db.transaction().execute(async (trx) => {
 		if (!(await lockRecording(trx, recordingId))) return fail(404, 'not_found', 'Recording not found');
-		const free = withoutOverlaps(args.proposals, await listSegmentSpans(trx, recordingId));
+		const free = withoutOverlaps(args.proposals, await listSegmentSpans(trx, recordingId, variant));
 		const segments: SegmentDto[] = [];
 		const now = nowIso();
 		for (const proposal of free) {
@@ -89,7 +91,7 @@ export async function applyProposals(
 				status: 'new',
 				version: 1,
 				origin: 'presegment',
-				variant: PRIMARY_VARIANT,
+				variant,
 				created_by: userId,
 				created_at: now,
 				updated_by: userId,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireProjectAccess } from '../access/access.ts';
+import { requireProjectAccess, type AccessEnv } from '../access/access.ts';
 import type { AuthEnv } from '../auth/auth.middleware.ts';
 import { audit, changedFields } from '../audit/audit.ts';
 import { inWriteTransaction } from '../db/write-batch.ts';
@@ -10,7 +10,9 @@ import { describe, errorBodySchema, errors, jsonBody, ok, params, query } from '
 import { requireProjectManager } from '../projects/project-access.ts';
 import { findProjectId } from '../projects/projects.repository.ts';
 import { projectParamsSchema } from '../projects/projects.schemas.ts';
+import { PRIMARY_VARIANT } from '../segments/segments.repository.ts';
 import { listSegmentsQuerySchema, segmentParamSchema, versionConflictSchema } from '../segments/segments.schemas.ts';
+import { assertCanReadVariant, requireSegmentVariant, transcriptionNoun } from '../tasks/variant-access.ts';
 import { reviewAccessForProject } from './review-access.ts';
 import { loadReviewSettings, saveReviewSettings } from './review.repository.ts';
 import {
@@ -41,7 +43,8 @@ const doc = {
 	recording: describe({
 		tags: ['review'],
 		summary: "A recording's segments with their reviews and accepted versions (the review view)",
-		responses: { 200: ok(recordingReviewSchema), ...errors({ 404: 'Recording not found' }) }
+		description: 'A variant k > 0 only for the transcriber its task is assigned to (their returned work) and for reviewers and managers.',
+		responses: { 200: ok(recordingReviewSchema), ...errors({ 404: 'Recording not found, or a transcription (variant) you may not see' }) }
 	}),
 	create: describe({
 		tags: ['review'],
@@ -105,8 +108,11 @@ export function reviewSettingsRoutes({ db }: Deps) {
 /** The review view of a recording; mounted under /api/recordings/:recordingId/review. */
 export function recordingReviewRoutes({ db }: Deps) {
 	const reader = requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'read' });
-	return new Hono<AuthEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), reader, query(listSegmentsQuerySchema), async (c) => {
-		const review = await loadRecordingReview(db, c.req.valid('param').recordingId, c.var.user, c.req.valid('query').variant);
+	return new Hono<AccessEnv>().get('/', doc.recording, params(reviewRecordingParamSchema), reader, query(listSegmentsQuerySchema), async (c) => {
+		const { recordingId } = c.req.valid('param');
+		const { variant = PRIMARY_VARIANT } = c.req.valid('query');
+		await assertCanReadVariant(db, { access: c.var.access, userId: c.var.user.id, recordingId, variant, notFound: transcriptionNoun(variant) });
+		const review = await loadRecordingReview(db, recordingId, c.var.user, variant);
 		if (!review) return notFound(c, 'Recording');
 		return c.json(review, 200);
 	});
@@ -126,13 +132,13 @@ export function recordingMetricsRoutes({ db }: Deps) {
 /** Decisions on one segment; mounted under /api/segments beside the segment routes. */
 export function segmentReviewRoutes({ db }: Deps) {
 	const segment = (need: 'read' | 'review') => requireProjectAccess(db, { from: 'segment', param: 'id', need });
-	return new Hono<AuthEnv>()
+	return new Hono<AccessEnv>()
 		.post('/:id/reviews', doc.create, params(segmentParamSchema), segment('review'), jsonBody(createReviewSchema), async (c) => {
 			const result = await submitReview(db, { segmentId: c.req.valid('param').id, user: c.var.user, input: c.req.valid('json') });
 			if (!result.ok) return c.json(result.body, result.status);
 			return c.json({ review: result.review, entry: result.entry }, 201);
 		})
-		.get('/:id/reviews', doc.list, params(segmentParamSchema), segment('read'), async (c) => {
+		.get('/:id/reviews', doc.list, params(segmentParamSchema), segment('read'), requireSegmentVariant(db, 'read'), async (c) => {
 			const reviews = await segmentReviews(db, c.req.valid('param').id, c.var.user);
 			if (!reviews) return notFound(c, 'Segment');
 			return c.json({ reviews }, 200);

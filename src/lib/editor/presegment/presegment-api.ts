@@ -21,11 +21,11 @@ export async function runPresegment(
 	recordingId: string,
 	options: PresegmentOptions,
 	apply: boolean,
-	init: { signal?: AbortSignal; fetch?: typeof globalThis.fetch } = {}
+	init: { signal?: AbortSignal; fetch?: typeof globalThis.fetch; variant?: number } = {}
 ): Promise<PresegmentResult> {
 	const api = createApi(init.fetch);
 	const res = await api.api.recordings[':recordingId'].presegment.$post(
-		{ param: { recordingId }, json: presegmentBody(options, apply) },
+		{ param: { recordingId }, json: presegmentBody(options, apply, init.variant ?? 0) },
 		{ init: { signal: init.signal } }
 	);
 	if (res.status === 200) return { kind: 'preview', proposals: (await res.json()).proposals };

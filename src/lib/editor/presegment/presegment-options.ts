@@ -69,9 +69,10 @@ export function checkOptions(options: PresegmentOptions): Partial<Record<Numeric
 	return problems;
 }
 
-/** The request body for POST /api/recordings/:id/presegment. */
-export function presegmentBody(options: PresegmentOptions, apply: boolean) {
+/** The request body for POST /api/recordings/:id/presegment; `variant` is the transcription the editor shows. */
+export function presegmentBody(options: PresegmentOptions, apply: boolean, variant = 0) {
 	return {
+		variant,
 		thresholdDb: options.thresholdDb,
 		minSilenceMs: options.minSilenceMs,
 		minSegmentMs: options.minSegmentMs,

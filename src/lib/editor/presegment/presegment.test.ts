@@ -36,7 +36,8 @@ describe(checkOptions.name, () => {
 
 describe(presegmentBody.name, () => {
 	it('sends every knob and the apply flag', () => {
-		expect(presegmentBody(options({ padMs: 0 }), true)).toEqual({ ...PRESEGMENT_DEFAULTS, padMs: 0, apply: true });
+		expect(presegmentBody(options({ padMs: 0 }), true)).toEqual({ ...PRESEGMENT_DEFAULTS, padMs: 0, apply: true, variant: 0 });
+		expect(presegmentBody(options(), false, 2)).toMatchObject({ apply: false, variant: 2 });
 		expect(sameOptions(options(), options({ bandPass: false }))).toBe(false);
 		expect(sameOptions(options(), { ...PRESEGMENT_DEFAULTS })).toBe(true);
 	});
