@@ -62,7 +62,15 @@ export const dashboardSchema = z
 				segments: z.number(),
 				hours: z.number(),
 				reviewed: z.number(),
-				agreement: rate.describe('Share of reviewed segments the reviewer accepted unchanged')
+				agreement: rate.describe('Share of reviewed segments the reviewer accepted unchanged (agreement with the reviewer, not between transcribers)'),
+				kappa: z
+					.number()
+					.nullable()
+					.describe(
+						"Cohen's kappa between the first two transcriptions of double-transcribed recordings on this tag versus the others (segments paired by time overlap; the whole project, whatever the day range); null without double transcriptions or without variation"
+					),
+				alpha: z.number().nullable().describe("Krippendorff's alpha (nominal, missing data allowed) over all transcriptions of a window, on this tag versus the others"),
+				doubleUnits: z.number().describe('Time-paired segment groups of double transcriptions in which someone chose this tag')
 			})
 		)
 	})

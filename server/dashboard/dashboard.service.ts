@@ -1,11 +1,14 @@
 import type { Db } from '../db/connection.ts';
 import { csvField } from '../interop/segments-table.ts';
-import { categoriesByDay, dialectTotals, progressByDay, qualityByDay, transcriberTotals, type DayRange } from './dashboard.repository.ts';
+import { agreementPerCategory, type CategoryAgreement } from '../metrics/agreement.ts';
+import { buildAgreementUnits } from '../metrics/segment-matching.ts';
+import { categoriesByDay, dialectTotals, doubleTranscriptionTags, progressByDay, qualityByDay, transcriberTotals, type DayRange } from './dashboard.repository.ts';
 import type { DashboardDto, DashboardTable } from './dashboard.schemas.ts';
 import { queueFigures } from './queue.repository.ts';
 
 const HOUR_MS = 3_600_000;
 const hours = (ms: number) => Math.round((Number(ms) / HOUR_MS) * 1000) / 1000;
+const coefficient = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 10_000) / 10_000);
 const ratio = (part: number, whole: number) => (Number(whole) > 0 ? Math.round((Number(part) / Number(whole)) * 10_000) / 10_000 : null);
 
 /**
@@ -13,14 +16,16 @@ const ratio = (part: number, whole: number) => (Number(whole) > 0 ? Math.round((
  * and the task queue; `userId` narrows the quality and category series to one transcriber.
  */
 export async function loadDashboard(db: Db, projectId: string, range: DayRange, userId?: string): Promise<DashboardDto> {
-	const [progress, transcribers, quality, categories, dialects, queue] = await Promise.all([
+	const [progress, transcribers, quality, categories, dialects, queue, doubles] = await Promise.all([
 		progressByDay(db, projectId, range),
 		transcriberTotals(db, projectId, range),
 		qualityByDay(db, projectId, range, userId),
 		categoriesByDay(db, projectId, range, userId),
 		dialectTotals(db, projectId, range),
-		queueFigures(db, projectId, range)
+		queueFigures(db, projectId, range),
+		doubleTranscriptionTags(db, projectId)
 	]);
+	const agreement = tagAgreement(doubles);
 	const gold = new Map(queue.gold.map((g) => [g.userId, g]));
 	return {
 		progress: progress.map((r) => ({
@@ -62,9 +67,41 @@ export async function loadDashboard(db: Db, projectId: string, range: DayRange, 
 			segments: Number(r.segments),
 			hours: hours(r.segmented_ms),
 			reviewed: Number(r.reviewed),
-			agreement: ratio(Number(r.reviewed) - Number(r.corrected) - Number(r.rejected), r.reviewed)
+			agreement: ratio(Number(r.reviewed) - Number(r.corrected) - Number(r.rejected), r.reviewed),
+			...doubleAgreement(agreement.get(r.dialect_tag_id ?? ''))
 		}))
 	};
+}
+
+function doubleAgreement(a: CategoryAgreement | undefined) {
+	return { kappa: coefficient(a?.kappa), alpha: coefficient(a?.alpha), doubleUnits: a?.units ?? 0 };
+}
+
+/**
+ * Agreement per dialect tag between double transcriptions: each recording's variants are paired by
+ * time overlap (buildAgreementUnits, as the recording's own metrics do), the units of all recordings
+ * pooled, and each tag scored against the rest (agreementPerCategory: Cohen's κ of the first two
+ * transcriptions, Krippendorff's α of all). A segment without a tag counts as the tag '' ("no tag").
+ */
+export function tagAgreement(rows: Awaited<ReturnType<typeof doubleTranscriptionTags>>): Map<string, CategoryAgreement> {
+	const units: (string | null)[][] = [];
+	let i = 0;
+	while (i < rows.length) {
+		const recordingId = rows[i]!.recording_id;
+		const byVariant = new Map<number, { startMs: number; endMs: number; label: string }[]>();
+		for (; i < rows.length && rows[i]!.recording_id === recordingId; i++) {
+			const r = rows[i]!;
+			const v = Number(r.variant);
+			let list = byVariant.get(v);
+			if (!list) byVariant.set(v, (list = []));
+			list.push({ startMs: Number(r.start_ms), endMs: Number(r.end_ms), label: r.dialect_tag_id ?? '' });
+		}
+		// Variant 0 (the primary) first: κ compares the first two transcriptions.
+		const annotators = [...byVariant.keys()].sort((a, b) => a - b).map((v) => byVariant.get(v)!);
+		if (annotators.length < 2) continue;
+		for (const unit of buildAgreementUnits(annotators)) units.push(unit.values);
+	}
+	return new Map(agreementPerCategory(units).map((a) => [a.category, a]));
 }
 
 /** One dashboard table as rows of named columns, in the order the CSV writes them. */

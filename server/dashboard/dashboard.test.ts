@@ -126,6 +126,48 @@ describe.each(DB_KINDS)('dashboard on %s', (kind) => {
 		expect(byTag[t1]).toMatchObject({ segments: 2, hours: Math.round((6000 / 3_600_000) * 1000) / 1000, reviewed: 2, agreement: 0.5 });
 		expect(byTag[t2]).toMatchObject({ segments: 1, reviewed: 1, agreement: 0 });
 		expect(byTag.none).toBeUndefined();
+		// No double transcription in this project: nothing to measure between transcribers.
+		expect(byTag[t1]).toMatchObject({ kappa: null, alpha: null, doubleUnits: 0 });
+	});
+
+	it('measures agreement per dialect tag between double transcriptions (Cohen’s κ, Krippendorff’s α), gold copies left out', async () => {
+		const double = (await (await ctx.json('POST', '/api/projects', { name: 'Double dashboard' }, admin.cookie)).json()).project as ProjectDto;
+		for (const member of [ana, bo]) await ctx.addMember(double.id, member);
+		const [d1, d2] = [double.dialectTags[0]!.id, double.dialectTags[1]!.id];
+		const settings = { chunkMinutes: 10, overlapSeconds: 5, leaseMinutes: 30, transcriptionsPerTask: 2, goldPercent: 0 };
+		expect((await ctx.json('PUT', `/api/projects/${double.id}/tasks/settings`, settings, admin.cookie)).status).toBe(200);
+		const rec = (await insertTestRecording(ctx.deps.db, { projectId: double.id, durationMs: 60_000 })).id;
+		expect((await ctx.json('POST', `/api/projects/${double.id}/tasks`, {}, admin.cookie)).status).toBe(201);
+		const tasks = (await (await ctx.json('GET', `/api/projects/${double.id}/tasks`, undefined, admin.cookie)).json()).tasks as { id: string; variant: number }[];
+		const second = tasks.find((t) => t.variant === 1)!;
+		expect((await ctx.json('PATCH', `/api/tasks/${second.id}`, { assigneeId: bo.id }, admin.cookie)).status).toBe(200);
+		expect((await (await ctx.json('POST', `/api/projects/${double.id}/tasks/next`, undefined, bo.cookie)).json()).task.id).toBe(second.id);
+		// Four time-paired segments: (d1, d1), (d1, d2), (d2, d2), (d2, d2); and one only Ana has (missing for Bo).
+		const pairs: [string, string | null][] = [[d1, d1], [d1, d2], [d2, d2], [d2, d2], [d1, null]];
+		for (const [i, [a, b]] of pairs.entries()) {
+			await segment(ana, rec, { startMs: i * 2000, endMs: i * 2000 + 1500, dialectTagId: a });
+			if (b) await segment(bo, rec, { startMs: i * 2000 + 100, endMs: i * 2000 + 1600, dialectTagId: b, variant: 1 });
+		}
+		// A gold copy's variant is scored against gold, not counted as a transcriber's agreement.
+		await ctx.deps.db
+			.insertInto('task')
+			.values({ id: `gold-${double.id}`, project_id: double.id, recording_id: rec, window_id: `gold-${double.id}`, start_ms: 0, end_ms: 60_000, variant: 5, gold_source_id: second.id, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+			.execute();
+		await ctx.deps.db
+			.insertInto('segment')
+			.values({ id: `gold-seg-${double.id}`, recording_id: rec, start_ms: 0, end_ms: 1500, speaker_id: null, dialect_tag_id: d2, texts: '{}', status: 'new', version: 1, variant: 5, created_by: null, created_at: new Date().toISOString(), updated_by: null, updated_at: new Date().toISOString() })
+			.execute();
+
+		const body: DashboardDto = await (await ctx.request(`/api/projects/${double.id}/dashboard`, { cookie: admin.cookie })).json();
+		const byTag = Object.fromEntries(body.dialects.map((d) => [d.tagId ?? 'none', d]));
+		// d1 versus the rest over the 4 pairs: p_o = 3/4, p_e = (2/4)(1/4) + (2/4)(3/4) = 1/2, κ = 0.5; the same for d2.
+		expect(byTag[d1]).toMatchObject({ kappa: 0.5, doubleUnits: 3 });
+		expect(byTag[d2]).toMatchObject({ kappa: 0.5, doubleUnits: 3 });
+		// α by its definition on the same pairs (nominal, 2 coders, n = 8 pairable values): 1 − (n − 1)·o_disagree / Σ n_c·n_k.
+		// d1: values d1 ×3, other ×5; one disagreeing pair counted both ways (2): α = 1 − 7·2 / (2·3·5) = 0.5333.
+		expect(byTag[d1]!.alpha).toBeCloseTo(1 - (7 * 2) / (2 * 3 * 5), 4);
+		// d2: d2 ×5, other ×3: the same.
+		expect(byTag[d2]!.alpha).toBeCloseTo(1 - (7 * 2) / (2 * 5 * 3), 4);
 	});
 
 	it('counts working time in 5-minute spans with a saved edit, each once', async () => {
@@ -146,7 +188,7 @@ describe.each(DB_KINDS)('dashboard on %s', (kind) => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
 		const lines = (await res.text()).split('\r\n').filter(Boolean);
-		expect(lines[0]).toBe('tagId,code,nameEn,nameZh,segments,hours,reviewed,agreement');
+		expect(lines[0]).toBe('tagId,code,nameEn,nameZh,segments,hours,reviewed,agreement,kappa,alpha,doubleUnits');
 		const now: DashboardDto = await (await ctx.request(`/api/projects/${project.id}/dashboard`, { cookie: admin.cookie })).json();
 		expect(lines).toHaveLength(1 + now.dialects.length);
 		const quality = await (await ctx.request(`/api/projects/${project.id}/dashboard/csv/quality?user=${ana.id}`, { cookie: admin.cookie })).text();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, cohenKappaFromMatrix, confusionMatrix, krippendorffAlpha, matrixFromCounts } from './agreement.ts';
+import { agreementPerCategory, cohenKappa, cohenKappaFromMatrix, confusionMatrix, krippendorffAlpha, matrixFromCounts } from './agreement.ts';
 
 /** Expands a 2×2 table into two label lists (rows: annotator A, columns: annotator B). */
 function fromTable(categories: string[], counts: number[][]): [string[], string[]] {
@@ -114,5 +114,33 @@ describe(krippendorffAlpha.name, () => {
 		const base = krippendorffAlpha(units).alpha!;
 		expect(krippendorffAlpha([...units].reverse().map((u) => [...u].reverse())).alpha).toBeCloseTo(base, 12);
 		expect(base).toBeLessThan(1);
+	});
+});
+
+describe(agreementPerCategory.name, () => {
+	it('equals the overall κ and α for each of two categories (the 50-proposal example)', () => {
+		const [a, b] = fromTable(['Yes', 'No'], [[20, 5], [10, 15]]);
+		const units = a.map((x, i) => [x, b[i]!]);
+		const overallAlpha = krippendorffAlpha(units).alpha!;
+		const per = agreementPerCategory(units);
+		expect(per.map((c) => c.category)).toEqual(['No', 'Yes']);
+		for (const c of per) {
+			expect(c.kappa).toBeCloseTo(0.4, 12);
+			expect(c.alpha).toBeCloseTo(overallAlpha, 12);
+		}
+		expect(per.find((c) => c.category === 'Yes')).toMatchObject({ units: 35, agreed: 20 });
+	});
+
+	it('reduces each category to "it or another": κ by hand on three tags', () => {
+		// a: both a 1, a/other 1, other/a 1, other/other 2 → p_o = 0.6, p_e = 0.4² + 0.6² = 0.52, κ = 0.08 / 0.48.
+		const units = [['a', 'a'], ['a', 'b'], ['b', 'b'], ['c', 'c'], ['c', 'a']];
+		const [ca, cb, cc] = agreementPerCategory(units);
+		expect(ca).toMatchObject({ category: 'a', units: 3, agreed: 1 });
+		expect(ca!.kappa).toBeCloseTo(0.08 / 0.48, 12);
+		expect(ca!.alpha).toBeCloseTo(krippendorffAlpha(units.map((u) => u.map((v) => (v === 'a' ? 'a' : 'x')))).alpha!, 12);
+		expect(cb).toMatchObject({ category: 'b', units: 2, agreed: 1 });
+		expect(cc).toMatchObject({ category: 'c', units: 2, agreed: 1 });
+		// Missing values stay missing: a unit only one coder labelled counts for neither coefficient.
+		expect(agreementPerCategory([['a', null], ['a', 'a'], ['b', 'b']])[0]).toMatchObject({ category: 'a', units: 2, agreed: 1, kappa: 1, alpha: 1 });
 	});
 });

@@ -170,3 +170,48 @@ export function krippendorffAlpha(units: readonly (readonly (Label | null | unde
 	const dE = expected / (n * (n - 1));
 	return { alpha: dE === 0 ? null : 1 - dO / dE, observedDisagreement: dO, expectedDisagreement: dE, ...result };
 }
+
+export interface CategoryAgreement {
+	category: Label;
+	/** Cohen's kappa of the first two coders on "this category or another". */
+	kappa: number | null;
+	/** Krippendorff's alpha of all coders on "this category or another". */
+	alpha: number | null;
+	/** Units in which at least one coder chose this category. */
+	units: number;
+	/** Of those, the units in which every coder who labelled it chose it. */
+	agreed: number;
+}
+
+/** The "any other category" value of a one-versus-rest reduction (no label is a control character). */
+const OTHER = '\u0000other';
+
+/**
+ * Agreement on each category on its own (one versus the rest): every label becomes "this category"
+ * or "another", and Cohen's kappa (the first two coders; items either lacks are left out) and
+ * Krippendorff's alpha (all coders, missing data allowed) are computed on that, the per-category
+ * reliability of Krippendorff (2011) §3. `units` as for krippendorffAlpha; categories in code-point order.
+ */
+export function agreementPerCategory(units: readonly (readonly (Label | null | undefined)[])[]): CategoryAgreement[] {
+	const cats = sortedCategories(units.flatMap((u) => u.filter((v): v is Label => v !== null && v !== undefined)));
+	return cats.map((category) => {
+		const binary = units.map((u) => u.map((v) => (v === null || v === undefined ? null : v === category ? category : OTHER)));
+		let seen = 0;
+		let agreed = 0;
+		for (const u of binary) {
+			const given = u.filter((v) => v !== null);
+			if (!given.includes(category)) continue;
+			seen++;
+			if (given.length > 1 && given.every((v) => v === category)) agreed++;
+		}
+		const first = binary.map((u) => u[0] ?? null);
+		const second = binary.map((u) => u[1] ?? null);
+		return {
+			category,
+			kappa: cohenKappa(first, second).kappa,
+			alpha: krippendorffAlpha(binary).alpha,
+			units: seen,
+			agreed
+		};
+	});
+}

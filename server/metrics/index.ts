@@ -46,6 +46,8 @@
  *   cohenKappaFromMatrix(matrix), matrixFromCounts(categories, counts[][])
  *   krippendorffAlpha(units: (label | null)[][]): { alpha, pairableUnits, pairableValues, categories,
  *     coincidences, observedDisagreement, expectedDisagreement }   nominal, any number of coders
+ *   agreementPerCategory(units): { category, kappa, alpha, units, agreed }[]   one category versus
+ *     the rest (e.g. per dialect tag on the dashboard)
  *
  * Segment pairing (segment-matching.ts) — the units those metrics consume:
  *   matchSegments(a[], b[], { minOverlapRatio = 0.5, ratioOf = 'union' | 'shorter' }):
