@@ -91,7 +91,7 @@ describe('project dashboard', () => {
 		await drawn(page, 'chart-quality');
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-dialects').click()]);
 		const lines = readFileSync((await download.path())!, 'utf8').split('\r\n').filter(Boolean);
-		expect(lines[0]).toBe('tagId,code,nameEn,nameZh,segments,hours,reviewed,agreement');
+		expect(lines[0]).toBe('tagId,code,nameEn,nameZh,segments,hours,reviewed,agreement,kappa,alpha,doubleUnits');
 		expect(lines).toHaveLength(3);
 	});
 
