@@ -7,6 +7,7 @@ import { apiError, type ApiErrorBody } from '../lib/errors.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { emptyCounts } from '../metrics/score.ts';
 import { toSegmentDto } from '../segments/segments.mapper.ts';
+import { canReadVariant } from '../tasks/variant-access.ts';
 import type { UserDto } from '../users/users.mapper.ts';
 import { acceptedVersion } from './accepted-version.ts';
 import { batchDecision, drawSample, sampleErrorRate, type StratumSummary } from './qa-sampling.ts';
@@ -122,10 +123,21 @@ export async function loadQaBatch(db: Db, batchId: string, user: User): Promise<
 	const access = await reviewAccessForProject(db, user, batch.project_id);
 	if (!access?.can.read) return null;
 	const scored = await scoreBatch(db, batch);
+	// A double transcription's segment is listed only to those who may see its variant (server/tasks/variant-access.ts).
+	const readable = new Map<string, Promise<boolean>>();
+	const visible = await Promise.all(
+		scored.items.map((item) => {
+			const variant = item.variant ?? 0;
+			if (variant === 0) return true;
+			const key = `${item.recordingId}:${variant}`;
+			if (!readable.has(key)) readable.set(key, canReadVariant(db, access, user.id, item.recordingId, variant));
+			return readable.get(key)!;
+		})
+	);
 	return {
 		batch: toQaBatchDto(batch, scored.items.length),
 		strata: strataOf(batch),
-		items: scored.items.map(({ segmentId, recordingId, position, state }) => ({ segmentId, recordingId, position, state })),
+		items: scored.items.filter((_, i) => visible[i]).map(({ segmentId, recordingId, position, state }) => ({ segmentId, recordingId, position, state })),
 		progress: { decided: scored.decided.length, sampled: scored.items.length },
 		sampleScore: scored.score
 	};
@@ -146,7 +158,7 @@ async function scoreBatch(db: Db, batch: QaBatch) {
 	const items = rows.map((row) => {
 		const segment = segments.get(row.segment_id);
 		// A segment deleted since the sample was drawn counts as decided with nothing left to score.
-		if (!segment) return { segmentId: row.segment_id, recordingId: row.recording_id, stratum: row.stratum, position: Number(row.position), state: 'rejected' as const, score: null };
+		if (!segment) return { segmentId: row.segment_id, recordingId: row.recording_id, stratum: row.stratum, position: Number(row.position), variant: null, state: 'rejected' as const, score: null };
 		const upToStage = (reviews.get(row.segment_id) ?? []).filter((r) => r.stage <= stage);
 		const accepted = acceptedVersion(segment, upToStage);
 		const decided = accepted.reviews.some((r) => r.stage === stage);
@@ -155,6 +167,7 @@ async function scoreBatch(db: Db, batch: QaBatch) {
 			recordingId: row.recording_id,
 			stratum: row.stratum,
 			position: Number(row.position),
+			variant: segment.variant,
 			state: decided ? accepted.state : ('unreviewed' as const),
 			score: decided
 				? { original: segment.texts[layerKey] ?? '', accepted: accepted.fields.texts[layerKey] ?? '', rejected: accepted.state === 'rejected' }

@@ -87,6 +87,17 @@ describe.each(DB_KINDS)('variants of a double transcription on %s', (kind) => {
 		const primary = (await (await list(recording.id, 0, second)).json()).segments;
 		expect(primary.map((s: { variant: number }) => s.variant)).toEqual([0]);
 
+		// A QA sample over the recording lists the variant's segment to the reviewer who drew it, not to the second transcriber.
+		const drawn = await ctx.json('POST', `/api/projects/${projectId}/qa-batches`, { recordingIds: [recording.id], percent: 100, seed: 'v' }, reviewer.cookie);
+		expect(drawn.status).toBe(201);
+		const batchId = (await drawn.json()).batch.id;
+		const sampled = async (user: TestUser) =>
+			((await (await ctx.json('GET', `/api/qa-batches/${batchId}`, undefined, user.cookie)).json()).items as { segmentId: string }[]).map((i) => i.segmentId);
+		expect(await sampled(reviewer)).toContain(segment.id);
+		expect(await sampled(first)).toContain(segment.id);
+		expect(await sampled(second)).not.toContain(segment.id);
+		expect((await sampled(second)).length).toBe((await sampled(reviewer)).length - 1);
+
 		// Nothing was written by the refused calls.
 		const mine = (await (await list(recording.id, 1, first)).json()).segments;
 		expect(mine).toMatchObject([{ id: segment.id, version: 1, texts: { transcript: '我哋去饮茶' } }]);
