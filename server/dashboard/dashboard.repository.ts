@@ -125,31 +125,47 @@ export function dialectTotals(db: Db, projectId: string, range: DayRange) {
 
 /**
  * The dialect tags of every double-transcribed recording's transcriptions (variants 0..N−1, gold
- * copies left out), in one query, by recording, variant and time: what the agreement per tag is
- * computed from. Recordings without a second transcription are not read at all, so the cost is
- * that of the double-transcribed segments, not of the project.
+ * copies left out), by recording, variant and time: what the agreement per tag is computed from.
+ * First the recordings that have a second transcription (from the task table), then their segments
+ * through the (recording, variant, start) index, a thousand recordings a query: a project without
+ * double transcription costs one small query, and the rest scales with the double-transcribed
+ * segments, not with the project.
  */
-export function doubleTranscriptionTags(db: Db, projectId: string) {
-	return db
-		.selectFrom('segment as s')
-		.select(['s.recording_id', 's.variant', 's.start_ms', 's.end_ms', 's.dialect_tag_id'])
-		.where('s.recording_id', 'in', (eb) =>
-			eb.selectFrom('task as t').select('t.recording_id').where('t.project_id', '=', projectId).where('t.variant', '>', 0).where('t.gold_source_id', 'is', null)
-		)
-		.where(({ not, exists, selectFrom }) =>
-			not(
-				exists(
-					selectFrom('task as g')
-						.select('g.id')
-						.whereRef('g.recording_id', '=', 's.recording_id')
-						.whereRef('g.variant', '=', 's.variant')
-						.where('g.gold_source_id', 'is not', null)
-				)
-			)
-		)
-		.orderBy('s.recording_id')
-		.orderBy('s.variant')
-		.orderBy('s.start_ms')
-		.orderBy('s.id')
+export async function doubleTranscriptionTags(db: Db, projectId: string) {
+	const recordings = await db
+		.selectFrom('task')
+		.select('recording_id')
+		.distinct()
+		.where('project_id', '=', projectId)
+		.where('variant', '>', 0)
+		.where('gold_source_id', 'is', null)
+		.orderBy('recording_id')
 		.execute();
+	const rows = [];
+	for (let i = 0; i < recordings.length; i += 1000) {
+		const ids = recordings.slice(i, i + 1000).map((r) => r.recording_id);
+		rows.push(
+			...(await db
+				.selectFrom('segment as s')
+				.select(['s.recording_id', 's.variant', 's.start_ms', 's.end_ms', 's.dialect_tag_id'])
+				.where('s.recording_id', 'in', ids)
+				.where(({ not, exists, selectFrom }) =>
+					not(
+						exists(
+							selectFrom('task as g')
+								.select('g.id')
+								.whereRef('g.recording_id', '=', 's.recording_id')
+								.whereRef('g.variant', '=', 's.variant')
+								.where('g.gold_source_id', 'is not', null)
+						)
+					)
+				)
+				.orderBy('s.recording_id')
+				.orderBy('s.variant')
+				.orderBy('s.start_ms')
+				.orderBy('s.id')
+				.execute())
+		);
+	}
+	return rows;
 }
