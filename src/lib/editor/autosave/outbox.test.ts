@@ -662,6 +662,26 @@ describe('Outbox rejections and flushing', () => {
 		expect(outbox.snapshot().status).toBe('saved');
 	});
 
+	it('reports a transcription that is not the user’s to edit now as a rejection, not as a conflict or a deletion', async () => {
+		const h = harness();
+		const a = serverHas(h.api, seg('seg-a-0000000000000001'));
+		const b = serverHas(h.api, seg('seg-b-0000000000000002', { startMs: 3000, endMs: 4000 }));
+		const outbox = await h.open();
+		const refusal = { status: 409, code: 'variant_not_editable', message: 'Transcription 1 of this recording is your task’s, which is submitted: it is read-only now' };
+		h.api.failWith.push(refusal, refusal);
+		void outbox.record({ type: 'update', segment: withText(a, '晏啲'), previous: a });
+		void outbox.record({ type: 'delete', segment: b });
+		await vi.advanceTimersByTimeAsync(700);
+		const snapshot = outbox.snapshot();
+		expect(snapshot.conflicts).toEqual([]);
+		expect(snapshot).toMatchObject({ status: 'error' });
+		expect(snapshot.failures.map((f) => [f.segmentId, f.status, f.code])).toEqual([
+			[a.id, 409, 'variant_not_editable'],
+			[b.id, 409, 'variant_not_editable']
+		]);
+		expect(h.api.segments.get(b.id)).toBeDefined();
+	});
+
 	it('discard drops a rejected change', async () => {
 		const h = harness();
 		const outbox = await h.open();

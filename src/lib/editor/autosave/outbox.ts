@@ -631,6 +631,14 @@ export class Outbox {
 		}
 		entry.uncertain = false;
 		delete entry.notBefore;
+		// A transcription (variant) that is not the caller's to edit now (their task submitted, or another's):
+		// a refusal to show, not a conflict with someone's edit nor a deletion.
+		if (status === 409 && errorOf(status, body).code === 'variant_not_editable') {
+			entry.state = 'rejected';
+			entry.error = errorOf(status, body);
+			this.#persist(entry);
+			return;
+		}
 		if (status === 404 && entry.op === 'delete') return this.#complete(entry, null, false);
 		if ((status === 409 && entry.op !== 'create') || (status === 404 && entry.op === 'update')) {
 			const server = status === 404 ? null : segment;

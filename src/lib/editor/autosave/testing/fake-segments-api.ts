@@ -22,7 +22,7 @@ export class FakeSegmentsApi {
 	/** The next requests are applied, but their responses are lost (a TypeError instead). */
 	dropResponses = 0;
 	/** Statuses the next requests answer with, without applying them. */
-	readonly failWith: number[] = [];
+	readonly failWith: (number | { status: number; code: string; message?: string })[] = [];
 	/** When set, responses wait until `release()`. */
 	#held: (() => void)[] | null = null;
 	recordingDurationMs = 3_600_000;
@@ -34,9 +34,11 @@ export class FakeSegmentsApi {
 		const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Json) : null;
 		if (this.offline) throw new TypeError('fetch failed');
 		this.log.push({ method, path: parsed.pathname + parsed.search, body });
-		const status = this.failWith.shift();
+		const failure = this.failWith.shift();
+		const status = typeof failure === 'number' ? failure : failure?.status;
 		let response: Response;
-		if (status) response = json({ error: { code: `http_${status}`, message: 'failed' } }, status);
+		if (failure && typeof failure === 'object') response = json({ error: { code: failure.code, message: failure.message ?? 'failed' } }, failure.status);
+		else if (status) response = json({ error: { code: `http_${status}`, message: 'failed' } }, status);
 		else response = this.#handle(method, parsed, body);
 		if (this.#held) await new Promise<void>((resolve) => this.#held?.push(resolve));
 		if (this.dropResponses > 0) {
