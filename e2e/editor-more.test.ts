@@ -51,6 +51,27 @@ async function frameView(page: Page) {
 	};
 }
 
+/** The autosave outbox as IndexedDB holds it (JSON of its entries), read in the page. */
+function outboxInStorage(page: Page): Promise<string> {
+	return page.evaluate(
+		() =>
+			new Promise<string>((resolve, reject) => {
+				const open = indexedDB.open('fangyan-autosave');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					if (!db.objectStoreNames.contains('outbox')) return resolve('[]');
+					const all = db.transaction('outbox').objectStore('outbox').getAll();
+					all.onsuccess = () => {
+						resolve(JSON.stringify(all.result));
+						db.close();
+					};
+					all.onerror = () => reject(all.error);
+				};
+			})
+	);
+}
+
 describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', () => {
 	let h: Harness;
 	let dir: string;
@@ -118,9 +139,9 @@ describe('editor: outbox, unload warning, list, tags, zoom, pre-segmentation', (
 			await page.keyboard.press('Enter');
 			await until(async () => (await panelHeading(page).textContent())?.includes('Segment 2 of 2'), 'segment 2');
 			await page.keyboard.insertText('第二句');
-			// Give the last keystrokes time to reach IndexedDB (the outbox persists before anything is sent).
 			await until(async () => /edits? queued/.test((await page.locator('.fy-save-status [role="status"]').textContent()) ?? ''), 'queued count');
-			await page.waitForTimeout(300);
+			// The last keystrokes are in IndexedDB (the outbox persists before anything is sent): read it there.
+			await until(async () => (await outboxInStorage(page)).includes('第二句'), 'the last edit stored in IndexedDB');
 
 			await page.reload();
 			await openEditor(page, recording.id);

@@ -137,9 +137,7 @@ describe('platform in Chromium', () => {
 		const playButton = page.getByTestId('play-pause');
 		await playButton.waitFor();
 		await page.waitForFunction(() => !(document.querySelector('[data-testid="play-pause"]') as HTMLButtonElement).disabled);
-		await page.waitForTimeout(300); // let the first frame paint
-
-		const painted = await page.evaluate(() => {
+		const paint = () => page.evaluate(() => {
 			const host = document.querySelector('[data-testid="waveform-frame"] .host > div');
 			const canvases = [...(host?.shadowRoot?.querySelectorAll('canvas') ?? [])];
 			let inked = 0;
@@ -166,6 +164,9 @@ describe('platform in Chromium', () => {
 				tailTallest: Math.max(0, ...tail)
 			};
 		});
+		// The first frame is painted once the canvases hold ink (waited for, not assumed after a delay).
+		let painted = await paint();
+		await expect.poll(async () => ((painted = await paint()), painted.canvases > 0 && painted.inked / painted.total > 0.01), { timeout: 10_000 }).toBe(true);
 		expect(painted.canvases).toBeGreaterThan(0);
 		expect(painted.inked / painted.total).toBeGreaterThan(0.01);
 		expect(painted.tallest).toBeGreaterThan(20);
