@@ -29,12 +29,12 @@ import {
 	type ExportRow
 } from './export.query.ts';
 import { isCorpusFormat, type ExportFilter, type ExportFormat, type ExportOptions, type ExportSummary } from './export.schemas.ts';
-import { cutWavClips, type WavClip } from './pcm-clips.ts';
+import { cutWavClipsInWindows, type WavClip } from './pcm-clips.ts';
 
 /**
  * Writes an export into a folder (the job zips it; the CLI leaves it as is): segments streamed
- * from the database through the interop writers, clips cut from the originals (one decode per
- * recording), and in every export a manifest.json and a README.md with what it holds and the
+ * from the database through the interop writers, clips cut from the originals (each sample
+ * decoded once), and in every export a manifest.json and a README.md with what it holds and the
  * filter that chose it.
  */
 
@@ -253,8 +253,8 @@ function mimeTypeOf(ext: string): string {
 
 /**
  * Kaldi, NeMo, audiofolder, Common Voice: speaker-disjoint splits, then the writer over the
- * streamed rows while clips are cut recording by recording (several recordings at once, one decode
- * each), or whole recordings converted once (Kaldi's wav.scp, NeMo offsets).
+ * streamed rows while clips are cut recording by recording (several recordings at once, a long one
+ * in a window per core, each sample decoded once), or whole recordings converted once (Kaldi's wav.scp, NeMo offsets).
  */
 async function writeCorpus(ctx: ExportContext): Promise<void> {
 	const { deps, request, files, stats, layer } = ctx;
@@ -365,8 +365,8 @@ async function writeCorpus(ctx: ExportContext): Promise<void> {
 }
 
 /**
- * Cuts recordings' clips a few at a time (as many as there are cores, each taking a shared ffmpeg
- * slot), so metadata writing and decoding overlap and memory holds only the in-flight recordings'
+ * Cuts recordings' clips a few at a time (as many as there are cores; each window of a recording
+ * takes a shared ffmpeg slot, see cutWavClipsInWindows), so metadata writing and decoding overlap and memory holds only the in-flight recordings'
  * clip lists. The first failure stops the export.
  */
 function createClipCutter(ctx: ExportContext) {
@@ -380,29 +380,35 @@ function createClipCutter(ctx: ExportContext) {
 		if (recording.state !== 'ready') throw new Error(`Recording "${recording.name}" is not processed yet (${recording.state}); export it once it is ready.`);
 		const input = deps.storage.originalPath(recording.sha256, recording.original_ext);
 		for (const dir of new Set(clips.map((c) => path.dirname(c.output)))) await mkdir(dir, { recursive: true });
+		if (options.clipFormat === 'wav') {
+			const result = await cutWavClipsInWindows({
+				ffmpeg: deps.media.ffmpeg,
+				input,
+				clips,
+				sampleRate: options.sampleRate,
+				channels: options.channels,
+				signal: run.signal,
+				windows: limit,
+				slots: deps.media.slots,
+				durationMs: recording.duration_ms,
+				onAudio: progress.audio
+			});
+			manifest.paddedAudio += result.padded;
+			files.count(result.bytes, result.clips);
+			return;
+		}
 		let reported = 0;
-		const onProgress = (ms: number) => {
-			const delta = Math.min(ms, recording.duration_ms) - reported;
+		for (const batch of buildClipExportArgs({ input, clips, format: 'flac', sampleRate: options.sampleRate, channels: options.channels })) {
+			await deps.media.slots.run(() => runTool(deps.media.ffmpeg, batch.args, { signal: run.signal }));
+			const delta = Math.min(batch.windowEndMs, recording.duration_ms) - reported;
 			if (delta > 0) {
 				reported += delta;
 				progress.audio(delta);
 			}
-		};
-		if (options.clipFormat === 'wav') {
-			const result = await deps.media.slots.run(() =>
-				cutWavClips({ ffmpeg: deps.media.ffmpeg, input, clips, sampleRate: options.sampleRate, channels: options.channels, signal: run.signal, onProgress })
-			);
-			manifest.paddedAudio += result.padded;
-			files.count(result.bytes, result.clips);
-		} else {
-			for (const batch of buildClipExportArgs({ input, clips, format: 'flac', sampleRate: options.sampleRate, channels: options.channels })) {
-				await deps.media.slots.run(() => runTool(deps.media.ffmpeg, batch.args, { signal: run.signal }));
-				onProgress(batch.windowEndMs);
-			}
-			let bytes = 0;
-			for (const c of clips) bytes += (await stat(c.output)).size;
-			files.count(bytes, clips.length);
 		}
+		let bytes = 0;
+		for (const c of clips) bytes += (await stat(c.output)).size;
+		files.count(bytes, clips.length);
 		const left = recording.duration_ms - reported;
 		if (left > 0) progress.audio(left);
 	};

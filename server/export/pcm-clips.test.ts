@@ -8,7 +8,8 @@ import { seededRandom } from '../interop/splits.ts';
 import { probeSamples, wavData } from '../interop/testing/wav.ts';
 import { resolveMediaTools, runTool, type MediaTools } from '../media/ffmpeg.ts';
 import { makeTone } from '../media/test-audio.ts';
-import { cutWavClips, wavHeader, type WavClip } from './pcm-clips.ts';
+import { createSemaphore } from '../media/semaphore.ts';
+import { cutWavClips, cutWavClipsInWindows, splitClipRuns, wavHeader, type WavClip } from './pcm-clips.ts';
 
 /** 300 clips with gaps, zero-gap neighbours and overlaps, seeded, starting after `fromMs`. */
 function clipsOver(dir: string, fromMs: number, totalMs: number, prefix: string): WavClip[] {
@@ -70,7 +71,7 @@ describe(cutWavClips.name, () => {
 		for (const clip of clips.slice(0, 10)) expect(probeSamples(media, clip.output)).toBe(clipSampleCount(clip.startMs, clip.endMs, 16000));
 	});
 
-	it('starts the decode at the first clip (input-side seek) and still lands on the exact samples', async () => {
+	it('starts the decode a second before the first clip (input-side seek) and still lands on the exact samples', async () => {
 		const input = path.join(dir, 'mono16k.wav');
 		const clips = clipsOver(dir, 12_345, 30_000, 'b');
 		await cutWavClips({ ffmpeg: media.ffmpeg, input, clips, sampleRate: 16000, channels: 1 });
@@ -137,5 +138,85 @@ describe(cutWavClips.name, () => {
 	it('fails with ffmpeg’s reason on an unreadable input', async () => {
 		const bad = path.join(dir, 'bad.wav');
 		await expect(cutWavClips({ ffmpeg: media.ffmpeg, input: bad, clips: [{ startMs: 0, endMs: 100, output: path.join(dir, 'x.wav') }], sampleRate: 16000, channels: 1 })).rejects.toThrow(/ffmpeg exited/);
+	});
+});
+
+describe(splitClipRuns.name, () => {
+	it('cuts the clips into runs at gaps only, each but the last spanning the asked length', () => {
+		const clips = clipsOver('/x', 0, 30_000, 'r');
+		const runs = splitClipRuns(clips, 4_000);
+		expect(runs.length).toBeGreaterThan(3);
+		expect(runs.flat().length).toBe(clips.length);
+		expect(new Set(runs.flat())).toEqual(new Set(clips));
+		for (let i = 1; i < runs.length; i++) {
+			const before = runs[i - 1];
+			// No clip straddles two windows: the next run starts after every earlier clip has ended.
+			expect(runs[i][0].startMs).toBeGreaterThanOrEqual(Math.max(...before.map((c) => c.endMs)));
+			expect(runs[i][0].startMs - before[0].startMs).toBeGreaterThanOrEqual(4_000);
+		}
+		expect(splitClipRuns(clips, 60_000)).toHaveLength(1);
+		expect(splitClipRuns([], 1_000)).toEqual([]);
+	});
+});
+
+describe(cutWavClipsInWindows.name, () => {
+	let media: MediaTools;
+	let dir: string;
+	beforeAll(async () => {
+		media = resolveMediaTools();
+		dir = mkdtempSync(path.join(os.tmpdir(), 'fangyan-pcm-windows-'));
+		const voice = 'aevalsrc=0.4*sin(2*PI*(100+40*t)*t)|0.3*sin(2*PI*(300+20*t)*t):s=44100:d=40';
+		await runTool(media.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', voice, '-c:a', 'flac', path.join(dir, 'stereo44k.flac')]);
+		await runTool(media.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', voice, '-c:a', 'libmp3lame', '-b:a', '64k', path.join(dir, 'stereo44k.mp3')]);
+	});
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	const reference = (input: string) => spawnSync(media.ffmpeg, ['-v', 'error', '-i', input, '-ac', '1', '-ar', '16000', '-f', 's16le', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
+
+	for (const ext of ['flac', 'mp3']) {
+		it(`cuts a ${ext.toUpperCase()} recording as windows at once, each clip the same samples as one decode of the whole file`, async () => {
+			const input = path.join(dir, `stereo44k.${ext}`);
+			const clips = clipsOver(dir, 300, 39_000, `${ext}-`);
+			const audio: number[] = [];
+			const shared = createSemaphore(2);
+			let processes = 0;
+			const slots = { ...shared, run: <T>(task: () => Promise<T>) => (processes++, shared.run(task)) };
+			const result = await cutWavClipsInWindows({
+				ffmpeg: media.ffmpeg,
+				input,
+				clips,
+				sampleRate: 16000,
+				channels: 1,
+				windows: 4,
+				minWindowMs: 5_000,
+				slots,
+				durationMs: 40_000,
+				onAudio: (ms) => audio.push(ms)
+			});
+			expect(processes).toBeGreaterThanOrEqual(3);
+			expect(result).toMatchObject({ clips: 300, padded: 0 });
+			expect(audio.every((ms) => ms > 0)).toBe(true);
+			expect(audio.reduce((a, b) => a + b, 0)).toBe(40_000);
+			const full = reference(input);
+			for (const clip of clips) {
+				const n = clipSampleCount(clip.startMs, clip.endMs, 16000);
+				const from = sampleAt(clip.startMs, 16000) * 2;
+				const { data } = wavData(clip.output);
+				expect(data.length).toBe(n * 2);
+				expect(data.equals(full.subarray(from, from + n * 2))).toBe(true);
+			}
+		});
+	}
+
+	it('stops the other windows at the first failure and reports that failure, once every process has ended', async () => {
+		const input = path.join(dir, 'stereo44k.flac');
+		const clips = clipsOver(dir, 300, 39_000, 'fail-');
+		// The last clip's folder is missing: the last window fails, the others are stopped.
+		const last = clips.reduce((a, b) => (b.startMs > a.startMs ? b : a));
+		last.output = path.join(dir, 'missing', 'x.wav');
+		const slots = createSemaphore(2);
+		const run = cutWavClipsInWindows({ ffmpeg: media.ffmpeg, input, clips, sampleRate: 16000, channels: 1, windows: 4, minWindowMs: 5_000, slots, durationMs: 40_000 });
+		await expect(run).rejects.toThrow(/ENOENT/);
+		expect([slots.active, slots.waiting]).toEqual([0, 0]);
 	});
 });

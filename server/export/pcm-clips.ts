@@ -2,11 +2,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { runTool } from '../media/ffmpeg.ts';
+import type { Semaphore } from '../media/semaphore.ts';
 import { FFMPEG_BASE_ARGS, msToSeconds } from '../media/transcode-args.ts';
 import { clipSampleCount, sampleAt } from '../interop/clip-args.ts';
 
 /**
- * WAV clips of one recording from ONE ffmpeg decode: ffmpeg decodes the original once, resampled
+ * WAV clips of one recording (or one window of it) from ONE ffmpeg decode: ffmpeg decodes the original once, resampled
  * and mixed to the target rate and channels, into raw PCM on a pipe; Node slices that stream into
  * the clips by sample index and writes each clip's header itself (its length is known up front).
  *
@@ -16,10 +17,15 @@ import { clipSampleCount, sampleAt } from '../interop/clip-args.ts';
  * decode does), with a bound on the bytes in flight (back-pressure, flat memory).
  *
  * Sample-accurate: a clip of [startMs, endMs) holds exactly `clipSampleCount(startMs, endMs, rate)`
- * frames, counted from the start of the decoded stream (`sampleAt`). The decode starts at the first
- * clip (input-side seek to a time on a whole output sample, which ffmpeg decodes exactly) and stops
+ * frames, counted from the start of the decoded stream (`sampleAt`). The decode starts a second
+ * before the first clip, on a whole second (input-side seek, which ffmpeg decodes exactly; a whole
+ * second is a whole sample at any input and output rate, and the second lets the decoder and the
+ * resampler settle, so the clips hold the same samples as a decode of the whole file) and stops
  * just after the last. A clip that reaches past the decoded audio is padded with silence to its
  * length (counted in `padded`), so lengths never depend on how long the decoder thinks the file is.
+ *
+ * A long recording can be cut as several windows at once, one process each (`splitClipRuns`):
+ * every sample is still decoded once, and a 2-core machine decodes two windows side by side.
  */
 
 export interface WavClip {
@@ -73,9 +79,30 @@ export function wavHeader(frames: number, sampleRate: number, channels: number, 
 	return header;
 }
 
-function gcd(a: number, b: number): number {
-	while (b) [a, b] = [b, a % b];
-	return a;
+/** The decode starts this long before the first clip (rounded down to a whole second). */
+const PRE_ROLL_MS = 1000;
+
+/**
+ * The clips in runs to cut as separate windows: sorted by start, a run ends at the first gap (a
+ * clip starting after every earlier clip has ended, so no clip straddles two windows) once it
+ * spans `spanMs`. Each run is one `cutWavClips` call.
+ */
+export function splitClipRuns<C extends { startMs: number; endMs: number }>(clips: readonly C[], spanMs: number): C[][] {
+	const sorted = [...clips].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+	const runs: C[][] = [];
+	let run: C[] = [];
+	let runEnd = 0;
+	for (const clip of sorted) {
+		if (run.length > 0 && clip.startMs >= runEnd && clip.startMs - run[0].startMs >= spanMs) {
+			runs.push(run);
+			run = [];
+			runEnd = 0;
+		}
+		run.push(clip);
+		runEnd = Math.max(runEnd, clip.endMs);
+	}
+	if (run.length > 0) runs.push(run);
+	return runs;
 }
 
 interface OpenClip {
@@ -116,9 +143,7 @@ export async function cutWavClips(options: WavClipOptions): Promise<WavClipResul
 	const result: WavClipResult = { clips: clips.length, bytes: 0, padded: 0 };
 	if (clips.length === 0) return result;
 
-	// Seek to a whole output sample (a multiple of 1000/gcd(rate, 1000) ms) at or before the first clip.
-	const quantum = 1000 / gcd(rate, 1000);
-	const windowStartMs = Math.floor(clips[0].startMs / quantum) * quantum;
+	const windowStartMs = Math.max(0, Math.floor((clips[0].startMs - PRE_ROLL_MS) / 1000) * 1000);
 	const windowEndMs = Math.max(...clips.map((c) => c.endMs));
 	const origin = sampleAt(windowStartMs, rate);
 	const byteRange = (c: WavClip) => [(sampleAt(c.startMs, rate) - origin) * frameBytes, (sampleAt(c.endMs, rate) - origin) * frameBytes] as const;
@@ -228,5 +253,73 @@ export async function cutWavClips(options: WavClipOptions): Promise<WavClipResul
 	};
 
 	await runTool(options.ffmpeg, args, { signal: options.signal, consumeStdout: consume });
+	return result;
+}
+
+export interface WavWindowOptions extends Omit<WavClipOptions, 'onProgress'> {
+	/** Windows to cut at once (the cores to use): each is one ffmpeg process. */
+	windows: number;
+	/** The shared ffmpeg slots each window's process runs in. */
+	slots: Semaphore;
+	/** The recording's length: progress covers [0, durationMs) in all. */
+	durationMs: number;
+	/** A window is at least this long (MIN_WINDOW_MS); a shorter recording is one window. */
+	minWindowMs?: number;
+	/** Audio done since the last call, ms of the recording; the calls add up to `durationMs`. */
+	onAudio?: (ms: number) => void;
+}
+
+/**
+ * A recording's windows are at least this long. Not more than one per core either: an exact seek
+ * into an MP3 reads the file from its start (about a twentieth of the decode's cost per hour
+ * skipped), so many small windows would pay that again and again.
+ */
+const MIN_WINDOW_MS = 5 * 60_000;
+
+/**
+ * `cutWavClips` over `windows` runs of the clips (`splitClipRuns`) at once, each window its own
+ * process in a shared slot, so one long recording keeps every core busy. Each window reports the
+ * progress of its stretch of the recording; the first failure stops the others, and the call
+ * settles only once every process has ended (nothing keeps writing into a folder being removed).
+ */
+export async function cutWavClipsInWindows(options: WavWindowOptions): Promise<WavClipResult> {
+	const { windows: count, slots, durationMs, minWindowMs = MIN_WINDOW_MS, onAudio, ...clipOptions } = options;
+	const clips = options.clips;
+	const result: WavClipResult = { clips: 0, bytes: 0, padded: 0 };
+	if (clips.length === 0) {
+		onAudio?.(durationMs);
+		return result;
+	}
+	const spanMs = Math.max(...clips.map((c) => c.endMs)) - Math.min(...clips.map((c) => c.startMs));
+	const windows = splitClipRuns(clips, Math.max(minWindowMs, spanMs / Math.max(1, count)));
+	// Window i reports the stretch [bounds[i], bounds[i + 1]) of the recording.
+	const bounds = [0, ...windows.slice(1).map((w) => w[0].startMs), Math.max(durationMs, windows[windows.length - 1][0].startMs)];
+	const stop = new AbortController();
+	const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+	let failed: { reason: unknown } | undefined;
+	await Promise.all(
+		windows.map(async (window, i) => {
+			let reported = 0;
+			const report = (ms: number) => {
+				const delta = Math.min(Math.max(ms, bounds[i]), bounds[i + 1]) - bounds[i] - reported;
+				if (delta > 0) {
+					reported += delta;
+					onAudio?.(delta);
+				}
+			};
+			try {
+				const part = await slots.run(() => cutWavClips({ ...clipOptions, clips: window, signal, onProgress: report }));
+				report(bounds[i + 1]);
+				result.clips += part.clips;
+				result.bytes += part.bytes;
+				result.padded += part.padded;
+			} catch (err) {
+				// The first failure is the reason; the windows it stops fail with an abort.
+				if (!failed) failed = { reason: err };
+				stop.abort();
+			}
+		})
+	);
+	if (failed) throw failed.reason;
 	return result;
 }
