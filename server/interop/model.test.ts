@@ -34,6 +34,12 @@ describe(clipToDuration.name, () => {
 describe('text and time helpers', () => {
 	it('cleans text: NFC, LF, no control characters, no lone surrogates', () => {
 		expect(cleanText('e\u0301\r\nx\u0007\ud800y')).toBe('é\nx\ufffdy');
+		// The fast paths: ASCII needing nothing, ASCII with controls, CJK with a decomposed mark.
+		expect(cleanText('plain "ascii"\ttext')).toBe('plain "ascii"\ttext');
+		expect(cleanText('a\rb\u001fc\u007f')).toBe('a\nbc');
+		expect(cleanText('佢哋講e\u0301')).toBe('佢哋講é');
+		expect(cleanText('\udc00')).toBe('\ufffd');
+		expect(cleanText('')).toBe('');
 		expect(compactTexts({ a: '', b: '  ', c: ' x ', d: null })).toEqual({ c: ' x ' });
 		expect(secondsToMs(1.0005)).toBe(1001);
 		expect(secondsToMs(59.9996)).toBe(60000);

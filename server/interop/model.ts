@@ -134,12 +134,24 @@ export function failAt(format: TranscriptFormat, line: number, message: string):
 // meaningless in a transcript; lone surrogates cannot be encoded as UTF-8.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
 
-/** NFC, LF line ends, no control characters, no lone surrogates. Every reader and writer uses it. */
+/**
+ * NFC, LF line ends, no control characters, no lone surrogates. Every reader and writer uses it,
+ * on every label of every file, so text that needs nothing (most of it) is returned as it is
+ * after a scan or two: ASCII is already NFC.
+ */
 export function cleanText(text: string): string {
+	if (text === '') return text;
 	let out = text;
-	if (out.includes('\r')) out = out.replace(/\r\n?/g, '\n');
-	out = out.replace(CONTROL_CHARS, '');
+	if (NEEDS_CLEANING.test(out)) {
+		if (out.includes('\r')) out = out.replace(/\r\n?/g, '\n');
+		out = out.replace(CONTROL_CHARS, '');
+	}
+	if (ASCII.test(out)) return out;
 	return out.toWellFormed().normalize('NFC');
 }
 
@@ -290,6 +302,11 @@ export function resolveDialectTags(
 export function* chunked(parts: Iterable<string>, size = 64 * 1024): Generator<string> {
 	let buffer = '';
 	for (const part of parts) {
+		// A part that would overfill the chunk goes into the next one (a large part is a chunk of its own).
+		if (buffer !== '' && buffer.length + part.length > size) {
+			yield buffer;
+			buffer = '';
+		}
 		buffer += part;
 		if (buffer.length >= size) {
 			yield buffer;

@@ -357,11 +357,17 @@ function* textGridParts(
 			const intervals = tile(lane.segments, xmaxMs, (s) =>
 				layer === DIALECT_LAYER ? (s.dialect ?? '') : layer === STATUS_LAYER ? (s.status ?? 'new') : (s.texts[layer] ?? '')
 			);
-			yield `    item [${item}]:\n        class = "IntervalTier" \n        name = ${quote(formatTierName(lane.speaker, lane.lane, layer))} \n        xmin = 0 \n        xmax = ${xmax} \n        intervals: size = ${intervals.length} \n`;
+			let out = `    item [${item}]:\n        class = "IntervalTier" \n        name = ${quote(formatTierName(lane.speaker, lane.lane, layer))} \n        xmin = 0 \n        xmax = ${xmax} \n        intervals: size = ${intervals.length} \n`;
+			// Built here in ~64 KB pieces: a yield per interval (millions in a large export) costs more than the text.
 			for (let i = 0; i < intervals.length; i++) {
 				const [start, end, label] = intervals[i];
-				yield `        intervals [${i + 1}]:\n            xmin = ${num(start)} \n            xmax = ${num(end)} \n            text = ${quote(label)} \n`;
+				out += `        intervals [${i + 1}]:\n            xmin = ${num(start)} \n            xmax = ${num(end)} \n            text = ${quote(label)} \n`;
+				if (out.length >= 64 * 1024) {
+					yield out;
+					out = '';
+				}
 			}
+			yield out;
 		}
 	}
 	for (const [name, points] of eventTiers) {
@@ -392,5 +398,7 @@ function num(ms: number): string {
 }
 
 function quote(text: string): string {
-	return `"${cleanText(text).replaceAll('"', '""')}"`;
+	if (text === '') return '""';
+	const clean = cleanText(text);
+	return `"${clean.includes('"') ? clean.replaceAll('"', '""') : clean}"`;
 }
