@@ -388,6 +388,9 @@ export function* writeEaf(input: { segments: readonly InteropSegment[] }, option
 	yield* chunked(eafParts(input, options));
 }
 
+/** The long loops build their text in pieces of about this many characters: a yield per annotation costs more than the text. */
+const PIECE = 64 * 1024;
+
 function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafWriteOptions): Generator<string> {
 	input.segments.forEach(assertWritableSegment);
 	const layers = options.layers && options.layers.length > 0 ? [...options.layers] : [DEFAULT_LAYER];
@@ -425,7 +428,7 @@ function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafW
 	const date = options.date ?? new Date().toISOString();
 	let annotationCount = laneSegments.length;
 	for (const s of laneSegments) {
-		annotationCount += childLayers.filter((l) => (s.texts[l] ?? '') !== '').length;
+		for (const l of childLayers) if ((s.texts[l] ?? '') !== '') annotationCount++;
 		if (dialectTier && s.dialect !== null) annotationCount++;
 		if (statusTier && s.status !== null) annotationCount++;
 	}
@@ -440,11 +443,15 @@ function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafW
 	yield `        <PROPERTY NAME="lastUsedAnnotationId">${annotationCount}</PROPERTY>\n    </HEADER>\n`;
 	if (boundaries.length === 0) yield '    <TIME_ORDER/>\n';
 	else {
-		yield '    <TIME_ORDER>\n';
-		const lines: string[] = [];
-		for (let i = 0; i < boundaries.length; i++) lines.push(`        <TIME_SLOT TIME_SLOT_ID="ts${i + 1}" TIME_VALUE="${boundaries[i].time}"/>\n`);
-		yield* lines;
-		yield '    </TIME_ORDER>\n';
+		let out = '    <TIME_ORDER>\n';
+		for (let i = 0; i < boundaries.length; i++) {
+			out += `        <TIME_SLOT TIME_SLOT_ID="ts${i + 1}" TIME_VALUE="${boundaries[i].time}"/>\n`;
+			if (out.length >= PIECE) {
+				yield out;
+				out = '';
+			}
+		}
+		yield `${out}    </TIME_ORDER>\n`;
 	}
 
 	let nextRef = laneSegments.length;
@@ -458,11 +465,16 @@ function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafW
 		const participant = lane.speaker !== null ? ` PARTICIPANT="${escapeXmlAttr(lane.speaker)}"` : '';
 		yield `    <TIER LINGUISTIC_TYPE_REF="${escapeXmlAttr(parentLayer)}"${participant} TIER_ID="${escapeXmlAttr(parentId)}"${lane.segments.length === 0 ? '/>\n' : '>\n'}`;
 		if (lane.segments.length === 0) continue;
+		let out = '';
 		for (const s of lane.segments) {
 			const [ts1, ts2] = slotIndex.get(s)!;
-			yield `        <ANNOTATION>\n            <ALIGNABLE_ANNOTATION ANNOTATION_ID="${alignableId.get(s)}" TIME_SLOT_REF1="ts${ts1}" TIME_SLOT_REF2="ts${ts2}">\n                <ANNOTATION_VALUE>${escapeXmlText(s.texts[parentLayer] ?? '')}</ANNOTATION_VALUE>\n            </ALIGNABLE_ANNOTATION>\n        </ANNOTATION>\n`;
+			out += `        <ANNOTATION>\n            <ALIGNABLE_ANNOTATION ANNOTATION_ID="${alignableId.get(s)}" TIME_SLOT_REF1="ts${ts1}" TIME_SLOT_REF2="ts${ts2}">\n                <ANNOTATION_VALUE>${escapeXmlText(s.texts[parentLayer] ?? '')}</ANNOTATION_VALUE>\n            </ALIGNABLE_ANNOTATION>\n        </ANNOTATION>\n`;
+			if (out.length >= PIECE) {
+				yield out;
+				out = '';
+			}
 		}
-		yield '    </TIER>\n';
+		yield `${out}    </TIER>\n`;
 		const children: { layer: string; value: (s: InteropSegment) => string | null; cve?: (s: InteropSegment) => string | undefined }[] = [
 			...childLayers.map((layer) => ({ layer, value: (s: InteropSegment) => s.texts[layer] ?? null })),
 			...(dialectTier ? [{ layer: DIALECT_LAYER, value: (s: InteropSegment) => s.dialect, cve: (s: InteropSegment) => dialectCve.get(s.dialect!) }] : []),
@@ -478,12 +490,16 @@ function* eafParts(input: { segments: readonly InteropSegment[] }, options: EafW
 				yield `${head}/>\n`;
 				continue;
 			}
-			yield `${head}>\n`;
+			let out = `${head}>\n`;
 			for (const s of annotated) {
 				const cve = child.cve?.(s);
-				yield `        <ANNOTATION>\n            <REF_ANNOTATION ANNOTATION_ID="a${++nextRef}" ANNOTATION_REF="${alignableId.get(s)}"${cve ? ` CVE_REF="${cve}"` : ''}>\n                <ANNOTATION_VALUE>${escapeXmlText(child.value(s)!)}</ANNOTATION_VALUE>\n            </REF_ANNOTATION>\n        </ANNOTATION>\n`;
+				out += `        <ANNOTATION>\n            <REF_ANNOTATION ANNOTATION_ID="a${++nextRef}" ANNOTATION_REF="${alignableId.get(s)}"${cve ? ` CVE_REF="${cve}"` : ''}>\n                <ANNOTATION_VALUE>${escapeXmlText(child.value(s)!)}</ANNOTATION_VALUE>\n            </REF_ANNOTATION>\n        </ANNOTATION>\n`;
+				if (out.length >= PIECE) {
+					yield out;
+					out = '';
+				}
 			}
-			yield '    </TIER>\n';
+			yield `${out}    </TIER>\n`;
 		}
 	}
 
