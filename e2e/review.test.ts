@@ -149,6 +149,9 @@ describe('review', () => {
 		expect(await first.getByTestId('feedback-comment').textContent()).toBe('本项目用繁体「飲」');
 		expect(await first.getByTestId('feedback-category').textContent()).toBe('Substitution');
 		expect(await feedback.getByTestId('feedback-item').nth(1).getByTestId('feedback-comment').textContent()).toBe('漏了「佢」后面的字');
+		// The counts are theirs to see; the CER and kappa comparing transcribers are not.
+		await until(() => feedback.getByTestId('count-corrected').textContent().then((t) => t === '1'), 'the summary counts');
+		expect(await page.getByTestId('summary-cer').count()).toBe(0);
 		// A row selects its segment; the panel shows the same note above the text fields.
 		await feedback.getByTestId('feedback-select').nth(1).click();
 		await page.getByTestId('review-note').waitFor();

@@ -124,8 +124,11 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 		expect(detailB.batch.errorRate!).toBeGreaterThan(0.02);
 	});
 
-	it('gives CER/WER of the transcribers against the accepted versions, and agreement on tags', async () => {
-		const res = await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics`, undefined, ann.cookie);
+	it('gives reviewers CER/WER of the transcribers against the accepted versions, and agreement on tags', async () => {
+		// A transcriber does not see how others scored (their own corrections are in the review view).
+		const refused = await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics`, undefined, ann.cookie);
+		expect(refused.status).toBe(403);
+		const res = await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics`, undefined, reviewer.cookie);
 		expect(res.status).toBe(200);
 		const metrics: RecordingMetricsDto = await res.json();
 		const corrected = metrics.transcriberVsAccepted.items.filter((i) => i.state === 'corrected');
@@ -139,10 +142,10 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 		expect(m.counts.flatMap((row, i) => row.filter((_, j) => j !== i)).every((x) => x === 0)).toBe(true);
 		expect(metrics.variants).toBeNull();
 
-		const folded: RecordingMetricsDto = await (await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?foldVariants=1&unit=char`, undefined, ann.cookie)).json();
+		const folded: RecordingMetricsDto = await (await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?foldVariants=1&unit=char`, undefined, reviewer.cookie)).json();
 		expect(folded.transcriberVsAccepted.total.errors).toBe(0);
 		expect(folded.normalization).toEqual(['foldVariants']);
-		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?layer=nope`, undefined, ann.cookie)).status).toBe(422);
-		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?unit=bogus`, undefined, ann.cookie)).status).toBe(400);
+		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?layer=nope`, undefined, reviewer.cookie)).status).toBe(422);
+		expect((await ctx.json('GET', `/api/recordings/${recordings[0]}/metrics?unit=bogus`, undefined, reviewer.cookie)).status).toBe(400);
 	});
 });

@@ -118,10 +118,14 @@ export function recordingReviewRoutes({ db }: Deps) {
 	});
 }
 
-/** Review metrics of a recording; mounted under /api/recordings/:recordingId/metrics. */
+/**
+ * Review metrics of a recording; mounted under /api/recordings/:recordingId/metrics. Reviewers
+ * and managers only: the figures compare named transcribers (and double transcriptions), which a
+ * crowd's transcribers do not see of each other; their own corrections they see in the review view.
+ */
 export function recordingMetricsRoutes({ db }: Deps) {
-	const reader = requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'read' });
-	return new Hono<AuthEnv>().get('/', doc.metrics, params(reviewRecordingParamSchema), reader, query(metricsQuerySchema), async (c) => {
+	const reviewer = requireProjectAccess(db, { from: 'recording', param: 'recordingId', need: 'review' });
+	return new Hono<AuthEnv>().get('/', doc.metrics, params(reviewRecordingParamSchema), reviewer, query(metricsQuerySchema), async (c) => {
 		const { layer, ...score } = c.req.valid('query');
 		const result = await recordingMetrics(db, { recordingId: c.req.valid('param').recordingId, user: c.var.user, layer, score });
 		if (!result.ok) return c.json(result.body, result.status as 404 | 422);

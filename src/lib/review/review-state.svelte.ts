@@ -44,7 +44,8 @@ export class RecordingReviewState {
 			this.canReview = review.canReview;
 			this.entries = new Map(review.segments.map((e) => [e.segment.id, e]));
 			this.loadError = null;
-			void this.refreshMetrics();
+			// The figures are for reviewers and managers (the route refuses others).
+			if (this.canReview) void this.refreshMetrics();
 			if (this.taskId) await this.loadTask();
 		} catch (err) {
 			this.loadError = err instanceof Error ? err.message : String(err);

@@ -20,6 +20,18 @@ describe('KeyHelp (server render)', () => {
 		expect(withConflict.body).toContain('Alt+K: Play / pause / Loop the segment on/off');
 	});
 
+	it('leaves out the keys that edit when the editor is read-only, and says so', () => {
+		locale.set('en');
+		const full = render(KeyHelp, { props: { keymap: defaultKeymap(), platform: 'other' } }).body;
+		expect(full).toContain('Split the segment at the playhead');
+		expect(full).not.toContain('data-testid="keys-read-only"');
+		const { body } = render(KeyHelp, { props: { keymap: defaultKeymap(), platform: 'other', editable: false, readOnly: true } });
+		expect(body).toContain('data-testid="keys-read-only"');
+		expect(body).toContain('Play / pause');
+		expect(body).toContain('Zoom in');
+		for (const edit of ['Split the segment at the playhead', 'Speaker 1', 'Next task: resume yours']) expect(body).not.toContain(edit);
+	});
+
 	it('speaks Chinese when the UI does', () => {
 		locale.set('zh-CN');
 		const { body } = render(KeyHelp, { props: { keymap: defaultKeymap(), platform: 'other', editable: false } });

@@ -27,10 +27,13 @@ export interface ActionDef {
 	scope: ActionScope;
 	/** Fires again while the key is held (seeking, stepping); toggles don't. */
 	repeat: boolean;
+	/** Changes the work (segments, speakers, taking a task): refused, and not listed, where the editor is read-only. */
+	edits: boolean;
 }
 
-function action(id: string, group: ActionGroup, defaults: string[], options: { scope?: ActionScope; repeat?: boolean } = {}): ActionDef {
-	return { id, group, defaults, scope: options.scope ?? 'auto', repeat: options.repeat ?? false };
+function action(id: string, group: ActionGroup, defaults: string[], options: { scope?: ActionScope; repeat?: boolean; edits?: boolean } = {}): ActionDef {
+	const edits = options.edits ?? (group === 'segments' || group === 'speakers');
+	return { id, group, defaults, scope: options.scope ?? 'auto', repeat: options.repeat ?? false, edits };
 }
 
 /**
@@ -73,7 +76,7 @@ export const ACTIONS: readonly ActionDef[] = [
 	action('nextSegment', 'navigation', ['Alt+ArrowDown', 'ArrowDown'], { repeat: true }),
 	action('previousSegment', 'navigation', ['Alt+ArrowUp', 'ArrowUp'], { repeat: true }),
 	// The queue: submit nothing, just take (or resume) the next task of the project.
-	action('nextTask', 'navigation', ['Alt+Shift+N']),
+	action('nextTask', 'navigation', ['Alt+Shift+N'], { edits: true }),
 	...Array.from({ length: 9 }, (_, i) => action(`speaker${i + 1}`, 'speakers', [String(i + 1)])),
 	action('zoomIn', 'view', ['Alt+=', '=', 'Plus'], { repeat: true }),
 	action('zoomOut', 'view', ['Alt+-', '-'], { repeat: true }),

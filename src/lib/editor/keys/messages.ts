@@ -8,6 +8,7 @@ export const KEYS_MESSAGES = {
 			keys: {
 				title: 'Keyboard shortcuts',
 				imeNote: 'Shortcuts never fire while your input method is composing, so Enter and Space stay with the IME. Single-key shortcuts work only when the cursor is not in a text field.',
+				readOnlyNote: 'You can only read this recording, so the keys that edit segments, speakers or tasks are not listed.',
 				groups: {
 					playback: 'Playback',
 					segments: 'Segments',
@@ -92,6 +93,7 @@ export const KEYS_MESSAGES = {
 			keys: {
 				title: '键盘快捷键',
 				imeNote: '输入法正在输入（组字）时，快捷键一律不会触发，回车和空格仍归输入法使用。单键快捷键只在光标不在文本框中时生效。',
+				readOnlyNote: '这段录音您只能查看，所以编辑语段、说话人或任务的快捷键没有列出。',
 				groups: {
 					playback: '播放',
 					segments: '语段',
