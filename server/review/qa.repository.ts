@@ -33,6 +33,21 @@ export async function listScopeSegments(db: Db, projectId: string, recordingIds:
 		.execute();
 }
 
+/** The tasks of the recordings that are submitted and waiting for review `stage` (a QA batch's tasks). */
+export async function listWaitingTasks(db: Db, projectId: string, recordingIds: string[], stage: number): Promise<string[]> {
+	if (recordingIds.length === 0) return [];
+	const rows = await db
+		.selectFrom('task')
+		.select('id')
+		.where('project_id', '=', projectId)
+		.where('recording_id', 'in', recordingIds)
+		.where('state', '=', 'submitted')
+		.where('review_stage', '=', stage)
+		.orderBy('id')
+		.execute();
+	return rows.map((r) => r.id);
+}
+
 /** Which of the ids are recordings of the project. */
 export async function recordingsOfProject(db: Db, projectId: string, ids: string[]): Promise<Set<string>> {
 	if (ids.length === 0) return new Set();

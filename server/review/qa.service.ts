@@ -11,7 +11,8 @@ import { canReadVariant } from '../tasks/variant-access.ts';
 import type { UserDto } from '../users/users.mapper.ts';
 import { acceptedVersion } from './accepted-version.ts';
 import { batchDecision, drawSample, sampleErrorRate, type StratumSummary } from './qa-sampling.ts';
-import { decideBatch, findBatch, findSegments, insertBatch, listBatchItems, listScopeSegments, recordingsOfProject } from './qa.repository.ts';
+import { moveTasksWithBatch } from '../tasks/tasks.service.ts';
+import { decideBatch, findBatch, findSegments, insertBatch, listBatchItems, listScopeSegments, listWaitingTasks, recordingsOfProject } from './qa.repository.ts';
 import { reviewAccessForProject } from './review-access.ts';
 import { toReviewDto } from './review.mapper.ts';
 import { listReviewsOfSegments, loadReviewSettings } from './review.repository.ts';
@@ -39,6 +40,11 @@ function parseStratum(stratum: string) {
 	return { transcriberId: transcriber === NO_TAG ? null : transcriber, dialectTagId: tag === NO_TAG ? null : tag };
 }
 
+/** What a batch covers, as stored with it (batches drawn before tasks were covered have no taskIds). */
+function scopeOf(row: QaBatch) {
+	return JSON.parse(row.scope) as { recordingIds: string[]; taskIds?: string[]; strata: StratumSummary[] };
+}
+
 export function toQaBatchDto(row: QaBatch, sampled: number) {
 	return {
 		id: row.id,
@@ -47,9 +53,10 @@ export function toQaBatchDto(row: QaBatch, sampled: number) {
 		percent: Number(row.percent),
 		seed: row.seed,
 		threshold: Number(row.threshold),
-		recordingIds: (JSON.parse(row.scope) as { recordingIds: string[] }).recordingIds,
+		recordingIds: scopeOf(row).recordingIds,
 		population: Number(row.population),
 		sampled,
+		taskIds: scopeOf(row).taskIds ?? [],
 		state: row.state,
 		errorRate: row.error_rate === null ? null : Number(row.error_rate),
 		createdBy: row.created_by,
@@ -79,6 +86,8 @@ export async function createQaBatch(
 	const segments = await listScopeSegments(db, projectId, ids);
 	if (segments.length === 0) return fail(422, 'empty_batch', 'These recordings have no segments to sample');
 	const seed = input.seed ?? randomBytes(6).toString('hex');
+	// The submitted tasks of these recordings waiting for this stage: the batch's decision moves them.
+	const taskIds = await listWaitingTasks(db, projectId, ids, input.stage);
 	const sample = drawSample(
 		segments.map((s) => ({ segmentId: s.id, recordingId: s.recording_id, stratum: stratumOf(s) })),
 		{ percent: input.percent, seed }
@@ -94,7 +103,7 @@ export async function createQaBatch(
 				percent: input.percent,
 				seed,
 				threshold: settings.qaThreshold,
-				scope: JSON.stringify({ recordingIds: ids, strata: sample.strata }),
+				scope: JSON.stringify({ recordingIds: ids, taskIds, strata: sample.strata }),
 				population: segments.length,
 				state: 'open',
 				error_rate: null,
@@ -110,7 +119,7 @@ export async function createQaBatch(
 			actorId: user.id,
 			action: 'review.batch',
 			target: { type: 'review', id },
-			details: { event: 'draw', stage: input.stage, percent: input.percent, seed, recordingIds: ids, population: segments.length, sampled: sample.items.length }
+			details: { event: 'draw', stage: input.stage, percent: input.percent, seed, recordingIds: ids, tasks: taskIds.length, population: segments.length, sampled: sample.items.length }
 		});
 	});
 	return { ok: true, detail: (await loadQaBatch(db, id, user))! };
@@ -145,8 +154,7 @@ export async function loadQaBatch(db: Db, batchId: string, user: User): Promise<
 
 /** The strata as drawn (stored with the batch's scope). */
 function strataOf(batch: QaBatch) {
-	const { strata } = JSON.parse(batch.scope) as { strata: StratumSummary[] };
-	return strata.map(({ stratum, population, sampled }) => ({ ...parseStratum(stratum), population, sampled }));
+	return scopeOf(batch).strata.map(({ stratum, population, sampled }) => ({ ...parseStratum(stratum), population, sampled }));
 }
 
 async function scoreBatch(db: Db, batch: QaBatch) {
@@ -195,14 +203,22 @@ export async function decideQaBatch(db: Db, batchId: string, user: User): Promis
 	if (left > 0) return fail(409, 'sample_incomplete', `${left} sampled segment(s) still need a decision`, { remaining: left });
 	const errorRate = scored.score.errorRate;
 	const state = batchDecision(errorRate, Number(batch.threshold));
+	const stages = (await loadReviewSettings(db, batch.project_id)).stages.length;
+	const threshold = Number(batch.threshold);
+	const percent = (x: number | null) => `${((x ?? 0) * 100).toFixed(1)} %`;
+	const note =
+		state === 'returned'
+			? `Returned with its QA batch: the sample's error rate ${percent(errorRate)} is above the threshold of ${percent(threshold)}; see the reviewed segments`
+			: `Accepted with its QA batch: the sample's error rate ${percent(errorRate)} is within the threshold of ${percent(threshold)}`;
 	const decided = await inWriteTransaction(db, async (trx) => {
 		if (!(await decideBatch(trx, batch.id, { state, errorRate, userId: user.id, at: nowIso() }))) return false;
+		const tasks = await moveTasksWithBatch(trx, { taskIds: scopeOf(batch).taskIds ?? [], stage: Number(batch.stage), stages, outcome: state, actorId: user.id, note });
 		await audit(trx, {
 			projectId: batch.project_id,
 			actorId: user.id,
 			action: 'review.batch',
 			target: { type: 'review', id: batch.id },
-			details: { event: 'decide', state, errorRate, threshold: Number(batch.threshold), sampled: scored.items.length }
+			details: { event: 'decide', state, errorRate, threshold, sampled: scored.items.length, tasksMoved: tasks.moved, tasksSkipped: tasks.skipped }
 		});
 		return true;
 	});

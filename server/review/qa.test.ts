@@ -54,6 +54,7 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 	afterAll(() => ctx.close());
 
 	const draw = (body: Record<string, unknown>, who = reviewer) => ctx.json('POST', `/api/projects/${project.slug}/qa-batches`, body, who.cookie);
+	const draw2 = (slug: string, body: Record<string, unknown>) => ctx.json('POST', `/api/projects/${slug}/qa-batches`, body, reviewer.cookie);
 
 	it('draws a stratified sample, reproducible from its seed', async () => {
 		const res = await draw({ recordingIds: recordings, percent: 20, seed: 'week-49' });
@@ -122,6 +123,72 @@ describe.each(DB_KINDS)('QA sampling and review metrics on %s', (kind) => {
 		const detailB: QaBatchDetailDto = await (await ctx.json('POST', `/api/qa-batches/${b.batch.id}/decision`, undefined, reviewer.cookie)).json();
 		expect(detailB.batch.state).toBe('returned');
 		expect(detailB.batch.errorRate!).toBeGreaterThan(0.02);
+	});
+
+	it("moves the submitted tasks a batch stands for: passed on at a first stage, returned with the reason at the last, one in review left alone", async () => {
+		const p2: ProjectDto = (await (await ctx.json('POST', '/api/projects', { name: 'QA tasks' }, admin.cookie)).json()).project;
+		for (const who of [ann, reviewer]) await ctx.addMember(p2.id, who);
+		const stages = [
+			{ nameEn: 'QC', nameZh: '质检' },
+			{ nameEn: 'Second check', nameZh: '二审' }
+		];
+		expect((await ctx.json('PUT', `/api/projects/${p2.id}/review-settings`, { stages, categories: [{ key: 'substitution', nameEn: 'Sub', nameZh: '替换' }], qaThreshold: 0.02 }, admin.cookie)).status).toBe(200);
+		const recs = [];
+		for (let i = 0; i < 3; i++) recs.push((await insertTestRecording(ctx.deps.db, { projectId: p2.id, durationMs: 60_000 })).id);
+		expect((await ctx.json('POST', `/api/projects/${p2.id}/tasks`, {}, admin.cookie)).status).toBe(201);
+		// ann takes, transcribes and submits the three tasks (one window each).
+		const mine: SegmentDto[] = [];
+		const taskIds: string[] = [];
+		for (let i = 0; i < 3; i++) {
+			const { task } = await (await ctx.json('POST', `/api/projects/${p2.id}/tasks/next`, undefined, ann.cookie)).json();
+			taskIds.push(task.id);
+			for (let k = 0; k < 2; k++) {
+				const res = await ctx.json('POST', `/api/recordings/${task.recordingId}/segments`, { startMs: k * 2000, endMs: k * 2000 + 1500, texts: { transcript: '我哋今日去饮茶' } }, ann.cookie);
+				mine.push((await res.json()).segment);
+			}
+			expect((await ctx.json('POST', `/api/tasks/${task.id}/transitions`, { action: 'submit' }, ann.cookie)).status).toBe(200);
+		}
+		const taskOf = async (id: string) => (await (await ctx.json('GET', `/api/tasks/${id}`, undefined, admin.cookie)).json()).task;
+		const decideAll = async (detail: QaBatchDetailDto, stage: number, corrections: number) => {
+			for (const [i, item] of detail.items.entries()) {
+				const seg = mine.find((m) => m.id === item.segmentId)!;
+				const body = i < corrections ? { decision: 'correct', corrected: { texts: { transcript: '我哋今日去飲茶' } }, categories: ['substitution'] } : { decision: 'accept' };
+				expect((await ctx.json('POST', `/api/segments/${seg.id}/reviews`, { baseVersion: seg.version, stage, ...body }, reviewer.cookie)).status).toBe(201);
+			}
+		};
+
+		// Stage 1, the whole sample accepted: the three tasks wait for the second check.
+		const first: QaBatchDetailDto = await (await draw2(p2.slug, { recordingIds: recs, percent: 100, seed: 's1', stage: 1 })).json();
+		expect([...first.batch.taskIds].sort()).toEqual([...taskIds].sort());
+		await decideAll(first, 1, 0);
+		const decided1: QaBatchDetailDto = await (await ctx.json('POST', `/api/qa-batches/${first.batch.id}/decision`, undefined, reviewer.cookie)).json();
+		expect(decided1.batch.state).toBe('accepted');
+		for (const id of taskIds) expect(await taskOf(id)).toMatchObject({ state: 'submitted', reviewStage: 2 });
+
+		// Stage 2: a batch is drawn, then the reviewer takes one task for review themselves.
+		const second: QaBatchDetailDto = await (await draw2(p2.slug, { recordingIds: recs, percent: 100, seed: 's2', stage: 2 })).json();
+		expect(second.batch.taskIds).toHaveLength(3);
+		const held = (await (await ctx.json('POST', `/api/projects/${p2.id}/tasks/next-review`, undefined, reviewer.cookie)).json()).task;
+		expect(held.state).toBe('in_review');
+		await decideAll(second, 2, 2);
+		const decided2: QaBatchDetailDto = await (await ctx.json('POST', `/api/qa-batches/${second.batch.id}/decision`, undefined, reviewer.cookie)).json();
+		expect(decided2.batch.state).toBe('returned');
+		for (const id of taskIds) {
+			const task = await taskOf(id);
+			if (id === held.id) expect(task).toMatchObject({ state: 'in_review', reviewStage: 2 });
+			else expect(task).toMatchObject({ state: 'returned', reviewStage: 1, assigneeId: ann.id });
+		}
+		const returned = taskIds.find((id) => id !== held.id)!;
+		const { events } = await (await ctx.json('GET', `/api/tasks/${returned}/events`, undefined, admin.cookie)).json();
+		const last = events[events.length - 1];
+		expect(last).toMatchObject({ action: 'batch_return', fromState: 'submitted', toState: 'returned' });
+		expect(last.note).toMatch(/error rate .* above the threshold of 2\.0 %/);
+		const audit = await ctx.deps.db.selectFrom('audit_log').select('details').where('action', '=', 'review.batch').where('target_id', '=', second.batch.id).execute();
+		expect(audit.map((r) => JSON.parse(r.details)).find((d) => d.event === 'decide')).toMatchObject({ tasksMoved: 2, tasksSkipped: 1 });
+		// The transcriber's "Next task" gives the returned work back first.
+		const next = (await (await ctx.json('POST', `/api/projects/${p2.id}/tasks/next`, undefined, ann.cookie)).json()).task;
+		expect(taskIds.filter((id) => id !== held.id)).toContain(next.id);
+		expect(next.state).toBe('in_progress');
 	});
 
 	it('gives reviewers CER/WER of the transcribers against the accepted versions, and agreement on tags', async () => {

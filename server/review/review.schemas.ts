@@ -250,6 +250,9 @@ export const qaBatchDtoSchema = z
 		recordingIds: z.array(z.string()),
 		population: z.number().int(),
 		sampled: z.number().int(),
+		taskIds: z
+			.array(z.string())
+			.describe('The submitted tasks (waiting for this stage) the batch stands for: its decision accepts, passes on or returns them'),
 		state: z.enum(['open', 'accepted', 'returned']),
 		errorRate: z.number().nullable().describe("The sample's error rate once decided"),
 		createdBy: z.string().nullable(),

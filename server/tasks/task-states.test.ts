@@ -37,7 +37,8 @@ describe(nextState.name, () => {
 		const legal = new Set([
 			'claim:new', 'start:returned', 'submit:in_progress', 'release:in_progress', 'release:in_review',
 			'lapse:in_progress', 'lapse:in_review', 'claim_review:submitted', 'accept:in_review', 'return:in_review',
-			'pass:in_review', 'assign:new', 'assign:in_progress', 'assign:returned', 'mark_gold:accepted'
+			'pass:in_review', 'assign:new', 'assign:in_progress', 'assign:returned', 'mark_gold:accepted',
+			'batch_accept:submitted', 'batch_pass:submitted', 'batch_return:submitted'
 		]);
 		let refused = 0;
 		for (const action of TASK_ACTIONS) {

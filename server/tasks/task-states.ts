@@ -15,7 +15,10 @@ export type TaskAction =
 	| 'return'
 	| 'pass'
 	| 'assign'
-	| 'mark_gold';
+	| 'mark_gold'
+	| 'batch_accept'
+	| 'batch_pass'
+	| 'batch_return';
 
 /**
  * The one transition table: action → (from state → to state). Everything that changes a task's
@@ -23,7 +26,9 @@ export type TaskAction =
  *
  * new → in_progress (claim) → submitted (submit) → in_review (claim_review) → accepted (accept),
  * or → returned (return, with comments) → in_progress (start) → submitted again. `pass` hands a
- * reviewed task on to the next review stage (back to submitted, one stage up).
+ * reviewed task on to the next review stage (back to submitted, one stage up). The batch_ actions
+ * are a QA batch's decision on the submitted tasks it covers (server/review/qa.service.ts): the
+ * sample stands for them, so they move without anyone taking them for review.
  */
 const TRANSITIONS: Record<TaskAction, Partial<Record<TaskState, TaskState>>> = {
 	claim: { new: 'in_progress' },
@@ -36,7 +41,10 @@ const TRANSITIONS: Record<TaskAction, Partial<Record<TaskState, TaskState>>> = {
 	return: { in_review: 'returned' },
 	pass: { in_review: 'submitted' },
 	assign: { new: 'new', in_progress: 'new', returned: 'returned' },
-	mark_gold: { accepted: 'accepted' }
+	mark_gold: { accepted: 'accepted' },
+	batch_accept: { submitted: 'accepted' },
+	batch_pass: { submitted: 'submitted' },
+	batch_return: { submitted: 'returned' }
 };
 
 export const TASK_ACTIONS = Object.keys(TRANSITIONS) as TaskAction[];
@@ -71,7 +79,10 @@ const ACTION_WORDS: Record<TaskAction, string> = {
 	return: 'return',
 	pass: 'pass on to the next review stage',
 	assign: 'assign',
-	mark_gold: 'mark as gold'
+	mark_gold: 'mark as gold',
+	batch_accept: 'accept with its QA batch',
+	batch_pass: 'pass on with its QA batch',
+	batch_return: 'return with its QA batch'
 };
 
 /** "Cannot submit a task that is accepted: only a task in progress can be submitted." */

@@ -385,3 +385,36 @@ export async function renewLeasesOnSave(db: Db, args: { recordingId: string; use
 }
 
 export type { TaskRow };
+
+/**
+ * A QA batch's decision on the tasks it covers, in the caller's transaction: each task still
+ * submitted and waiting for `stage` is accepted (at the last stage), passed on to the next stage,
+ * or returned to its transcriber with `note`; each move is an event and an audit entry. Tasks that
+ * moved meanwhile (taken for review, returned) are left as they are and counted as skipped.
+ */
+export async function moveTasksWithBatch(
+	trx: Db,
+	args: { taskIds: readonly string[]; stage: number; stages: number; outcome: 'accepted' | 'returned'; actorId: string; note: string }
+): Promise<{ moved: number; skipped: number }> {
+	const now = nowIso();
+	let moved = 0;
+	for (const id of args.taskIds) {
+		const task = await findTask(trx, id);
+		if (!task || task.state !== 'submitted' || Number(task.review_stage) !== args.stage) continue;
+		const action: TaskAction = args.outcome === 'returned' ? 'batch_return' : args.stage >= args.stages ? 'batch_accept' : 'batch_pass';
+		const patch: TaskPatch =
+			action === 'batch_return'
+				? { lease_expires_at: null, review_round: Number(task.review_round) + 1, review_stage: 1 }
+				: action === 'batch_accept'
+					? { lease_expires_at: null, accepted_at: now }
+					: { review_stage: args.stage + 1 };
+		const to = nextState('submitted', action)!;
+		const row = await moveTask(trx, {
+			target: { id, from: 'submitted' },
+			patch: { ...patch, state: to, updated_at: now },
+			event: { action, from: 'submitted', to, userId: args.actorId, at: now, note: args.note }
+		});
+		if (row) moved++;
+	}
+	return { moved, skipped: args.taskIds.length - moved };
+}

@@ -66,7 +66,7 @@ export class RecordingReviewState {
 			if (task.recordingId !== this.recordingId) return;
 			this.task = task;
 			const { events } = await this.#api.taskEvents(task.id);
-			this.returnNote = [...events].reverse().find((e) => e.action === 'return')?.note ?? null;
+			this.returnNote = [...events].reverse().find((e) => e.action === 'return' || e.action === 'batch_return')?.note ?? null;
 		} catch {
 			// A stale or foreign task id just opens the recording.
 		}
