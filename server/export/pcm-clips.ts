@@ -144,7 +144,7 @@ export async function cutWavClips(options: WavClipOptions): Promise<WavClipResul
 	if (clips.length === 0) return result;
 
 	const windowStartMs = Math.max(0, Math.floor((clips[0].startMs - PRE_ROLL_MS) / 1000) * 1000);
-	const windowEndMs = Math.max(...clips.map((c) => c.endMs));
+	const windowEndMs = clips.reduce((end, c) => Math.max(end, c.endMs), 0);
 	const origin = sampleAt(windowStartMs, rate);
 	const byteRange = (c: WavClip) => [(sampleAt(c.startMs, rate) - origin) * frameBytes, (sampleAt(c.endMs, rate) - origin) * frameBytes] as const;
 	const args = [
@@ -290,7 +290,8 @@ export async function cutWavClipsInWindows(options: WavWindowOptions): Promise<W
 		onAudio?.(durationMs);
 		return result;
 	}
-	const spanMs = Math.max(...clips.map((c) => c.endMs)) - Math.min(...clips.map((c) => c.startMs));
+	// reduce, not Math.max(...): a long recording can have more clips than a call takes arguments.
+	const spanMs = clips.reduce((end, c) => Math.max(end, c.endMs), 0) - clips.reduce((start, c) => Math.min(start, c.startMs), Infinity);
 	const windows = splitClipRuns(clips, Math.max(minWindowMs, spanMs / Math.max(1, count)));
 	// Window i reports the stretch [bounds[i], bounds[i + 1]) of the recording.
 	const bounds = [0, ...windows.slice(1).map((w) => w[0].startMs), Math.max(durationMs, windows[windows.length - 1][0].startMs)];
